@@ -1,0 +1,67 @@
+"""The record of every request the fake served, for assertions in tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake answered: one HTTP attempt, so a retried call is several.
+
+    ``params`` are the request's parameters as boto3 names them (``{"id": "1234567"}``),
+    read back from the wire request botocore built.
+    """
+
+    operation: str
+    params: Mapping[str, Any]
+    region: str
+    account: str
+    status_code: int
+    #: The error code sent (``"ResourceNotFoundException"``), or None for a success.
+    error_code: str | None
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(repr=False)
+
+    def describe(self) -> str:
+        outcome = self.error_code or "OK"
+        return (
+            f"{self.operation}({_format_params(self.params)}) in {self.region}"
+            f" -> {self.status_code} {outcome}"
+        )
+
+
+def _format_params(params: Mapping[str, Any]) -> str:
+    return ", ".join(f"{name}={value!r}" for name, value in params.items())
+
+
+@dataclass
+class CallLog:
+    _calls: list[Call] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, call: Call) -> None:
+        with self._lock:
+            self._calls.append(call)
+
+    def select(self, operation: str | None) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if operation is None or c.operation == operation]
+
+    def single(self, operation: str | None) -> Call:
+        __tracebackhide__ = True
+        matches = self.select(operation)
+        if len(matches) == 1:
+            return matches[0]
+        wanted = "call" if operation is None else f"{operation} call"
+        everything = self.select(None)
+        listing = "\n".join(f"  {i}. {c.describe()}" for i, c in enumerate(everything, 1))
+        raise AssertionError(
+            f"expected exactly one {wanted}, found {len(matches)}."
+            + (f" Calls served:\n{listing}" if everything else " No calls were served.")
+            + ("\nUse get_calls() to inspect several." if len(matches) > 1 else "")
+        )

@@ -1,0 +1,162 @@
+"""Hooking botocore so that every omics client talks to the fake, and restoring it afterwards.
+
+Why these two hooks (see botocore's endpoint.py and signers.py):
+
+* Answer at ``before-send``, the last event before bytes would leave, so everything botocore
+  does around a request still runs: serialization, signing, retries, parsing, error classes.
+  Handlers registered on a session never reach clients that were copied from it earlier, so
+  instead the emitter *class* is wrapped: every client's emitter, however old, asks the fake
+  first about ``before-send.omics.*``, ahead of any handler it carries (moto's included).
+* Sign omics requests with fake credentials. Signing runs before ``before-send``; a client made
+  with no credentials would raise ``NoCredentialsError`` there, and a client holding real ones
+  would put them to use. ``RequestSigner.get_auth_instance`` is looked up at call time and
+  accepts per-request credentials, so wrapping it covers existing clients too.
+
+Both are class attributes swapped while a fake is active and put back exactly afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.credentials import Credentials
+from botocore.hooks import HierarchicalEmitter
+from botocore.signers import RequestSigner
+
+from pytest_omics_cache._protocol import WireRequest, WireResponse
+from pytest_omics_cache._service import OmicsService
+
+_BEFORE_SEND = "before-send.omics."
+
+FAKE_ACCESS_KEY_ID = "FAKEOMICSACCESSKEYID"
+FAKE_SECRET_ACCESS_KEY = "fake-omics-secret-access-key"
+_FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY)
+
+#: Environment while a fake is active: clients created meanwhile resolve these fake credentials
+#: from the environment and so never read real ones from files, SSO or instance metadata.
+_ENVIRONMENT: dict[str, str | None] = {
+    "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
+    "AWS_SESSION_TOKEN": None,
+    "AWS_SECURITY_TOKEN": None,
+}
+
+# What the hooks were when the fake started: the wrappers delegate to them, and stop puts them back.
+_original_emit: Callable[..., Any] = HierarchicalEmitter.emit
+_original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instance
+
+_lock = threading.Lock()
+_active: OmicsService | None = None
+
+
+class _Body:
+    """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: object) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, *_: object, **__: object) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+def _wire_request(request: AWSPreparedRequest) -> WireRequest:
+    body = request.body
+    if body is None:
+        raw = b""
+    elif isinstance(body, bytes):
+        raw = body
+    elif isinstance(body, str):
+        raw = body.encode()
+    else:  # a file-like body: read it and rewind, botocore may resend it on retry
+        raw = body.read()
+        request.reset_stream()
+    headers = {
+        key: value.decode() if isinstance(value, bytes) else value
+        for key, value in request.headers.items()
+    }
+    return WireRequest(request.method, request.url, headers, raw)
+
+
+def _aws_response(url: str, answer: WireResponse) -> AWSResponse:
+    return AWSResponse(url, answer.status, answer.headers, _Body(answer.body))
+
+
+def _emit(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
+    service = _active
+    if service is not None and event_name.startswith(_BEFORE_SEND):
+        request: AWSPreparedRequest = kwargs["request"]
+        operation = event_name[len(_BEFORE_SEND) :]
+        answer = service.handle(_wire_request(request), operation)
+        # The shape `emit` returns: (handler, response) pairs; botocore takes the first response.
+        return [(_emit, _aws_response(request.url, answer))]
+    return _original_emit(self, event_name, **kwargs)
+
+
+def _get_auth_instance(
+    self: RequestSigner,
+    signing_name: str,
+    region_name: str,
+    signature_version: str | None = None,
+    request_credentials: Credentials | None = None,
+    **kwargs: Any,
+) -> Any:
+    if _active is not None and self._service_id.hyphenize() == "omics":
+        request_credentials = _FAKE_CREDENTIALS
+    return _original_get_auth_instance(
+        self, signing_name, region_name, signature_version, request_credentials, **kwargs
+    )
+
+
+@contextmanager
+def serving(service: OmicsService) -> Iterator[None]:
+    """Route every omics request in the process to ``service`` until the block exits."""
+    global _active
+    with _lock:
+        if _active is not None:
+            raise RuntimeError(
+                "a fake omics service is already active in this process; use one fake_omics"
+                " at a time (nested or concurrent fakes would silently share requests)"
+            )
+        undo = _install()
+        _active = service
+    try:
+        yield
+    finally:
+        with _lock:
+            _active = None
+            for step in reversed(undo):
+                step()
+
+
+def _install() -> list[Callable[[], None]]:
+    global _original_emit, _original_get_auth_instance
+    _original_emit = HierarchicalEmitter.__dict__["emit"]
+    _original_get_auth_instance = RequestSigner.__dict__["get_auth_instance"]
+    undo: list[Callable[[], None]] = []
+    for cls, name, original, replacement in (
+        (HierarchicalEmitter, "emit", _original_emit, _emit),
+        (RequestSigner, "get_auth_instance", _original_get_auth_instance, _get_auth_instance),
+    ):
+        setattr(cls, name, replacement)
+        undo.append(lambda cls=cls, name=name, original=original: setattr(cls, name, original))
+    for key, value in _ENVIRONMENT.items():
+        previous = os.environ.get(key)
+        undo.append(lambda key=key, previous=previous: _set_env(key, previous))
+        _set_env(key, value)
+    return undo
+
+
+def _set_env(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value

@@ -1,0 +1,52 @@
+"""Settings of one fake: defaults, the ini options of a suite and the marker of a test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
+# AWS publishes no pattern for region names in the omics model; this accepts every partition's
+# form (us-east-1, us-gov-west-1, cn-north-1, eu-isoe-west-1) and rejects typos like "us-east".
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a fake is configured with. Every field has a default that just works."""
+
+    #: Region of seeded caches when ``add_run_cache`` is not given one.
+    region: str = DEFAULT_REGION
+    #: The account the code under test calls from, and of seeded caches by default.
+    account: str = DEFAULT_ACCOUNT
+
+    def validated(self) -> Options:
+        """Self, or a ValueError that names the bad option, its value and the rule."""
+        from pytest_omics_cache import _model
+
+        if not isinstance(self.region, str) or not _REGION.fullmatch(self.region):
+            raise ValueError(
+                f"region={self.region!r} is not an AWS region name (expected e.g. 'us-east-1')"
+            )
+        account_shape = _model.service_model().shape_for("AwsAccountId")
+        problems = _model.check(account_shape, self.account, "account")
+        if problems:
+            raise ValueError(
+                f"account={self.account!r} is not an AWS account id: {problems[0].rule}"
+                f" (model shape {account_shape.name})"
+            )
+        return self
+
+    def updated(self, overrides: Mapping[str, object], *, source: str) -> Options:
+        """A copy with ``overrides`` applied; unknown names are a ValueError naming ``source``."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(
+                f"{source} got unknown option(s) {', '.join(unknown)};"
+                f" valid options are: {', '.join(sorted(known))}"
+            )
+        return replace(self, **overrides)  # type: ignore[arg-type]

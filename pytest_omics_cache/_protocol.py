@@ -1,0 +1,231 @@
+"""rest-json on the wire: routing a raw HTTP request to an operation, reading its parameters,
+and writing answers and errors the way the service does.
+
+Every transport adapter (botocore today) hands this module a :class:`WireRequest` and sends back
+the :class:`WireResponse` it gets, so all transports share one behaviour.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import functools
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from pytest_omics_cache import _model
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, Shape
+
+
+@dataclass(frozen=True)
+class WireRequest:
+    """An HTTP request as it would leave the machine."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class WireResponse:
+    """An HTTP response as the service would send it."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class MalformedRequest(Exception):
+    """The request cannot be read as the operation's input (bad JSON, bad number...)."""
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Route:
+    operation: str
+    method: str
+    # Matches the end of the path, so a custom endpoint_url with a path prefix still routes.
+    path: re.Pattern[str]
+
+
+def _uri_regex(request_uri: str) -> re.Pattern[str]:
+    path_template = request_uri.split("?", 1)[0]
+    parts = re.split(r"\{([^}]+)\}", path_template)
+    regex = ""
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            regex += re.escape(part)
+        elif part.endswith("+"):
+            regex += f"(?P<{part[:-1]}>.+)"
+        else:
+            regex += f"(?P<{part}>[^/]+)"
+    return re.compile(regex + "$")
+
+
+@functools.cache
+def _routes() -> dict[str, _Route]:
+    routes = {}
+    for name in _model.SERVED_OPERATIONS:
+        http = _model.operation(name).http
+        routes[name] = _Route(name, http["method"], _uri_regex(http["requestUri"]))
+    return routes
+
+
+def route(method: str, path: str) -> str | None:
+    """The served operation a method and path belong to, or None."""
+    for candidate in _routes().values():
+        if candidate.method == method and candidate.path.fullmatch(path):
+            return candidate.operation
+    return None
+
+
+def served_route_matches(operation: str, method: str, path: str) -> bool:
+    candidate = _routes().get(operation)
+    return candidate is not None and candidate.method == method and bool(candidate.path.search(path))
+
+
+# --- reading requests -------------------------------------------------------------------------
+
+_SCALAR_READERS: Mapping[str, Any] = {"integer": int, "long": int, "float": float, "double": float}
+
+
+def _read_scalar(shape: Shape, raw: str) -> object:
+    reader = _SCALAR_READERS.get(shape.type_name)
+    if reader is not None:
+        try:
+            return reader(raw)
+        except ValueError as error:
+            raise MalformedRequest(f"'{raw}' is not a valid {shape.type_name}") from error
+    if shape.type_name == "boolean":
+        return raw.lower() == "true"
+    return raw
+
+
+def parse_params(operation: OperationModel, request: WireRequest) -> dict[str, object]:
+    """The operation's input as boto3 names it (``{"id": "123"}``), read from URI, query and body."""
+    input_shape = operation.input_shape
+    if input_shape is None:
+        return {}
+    split = urlsplit(request.url)
+    labels = _routes()[operation.name].path.search(split.path)
+    query = dict(parse_qsl(split.query, keep_blank_values=True))
+    body: dict[str, object] | None = None
+    params: dict[str, object] = {}
+    for name, member in input_shape.members.items():  # type: ignore[attr-defined]
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        if location == "uri":
+            if labels is not None and labels.group(wire_name) is not None:
+                params[name] = unquote(labels.group(wire_name))
+        elif location == "querystring":
+            if wire_name in query:
+                params[name] = _read_scalar(member, query[wire_name])
+        elif location == "header":
+            if wire_name in request.headers:
+                params[name] = _read_scalar(member, request.headers[wire_name])
+        else:
+            if body is None:
+                body = _read_json_body(request.body)
+            if wire_name in body:
+                params[name] = body[wire_name]
+    return params
+
+
+def _read_json_body(raw: bytes) -> dict[str, object]:
+    if not raw.strip():
+        return {}
+    try:
+        decoded = json.loads(raw)
+    except ValueError as error:
+        raise MalformedRequest(f"the request body is not valid JSON: {error}") from error
+    if not isinstance(decoded, dict):
+        raise MalformedRequest("the request body is not a JSON object")
+    return decoded
+
+
+# --- region -----------------------------------------------------------------------------------
+
+_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/")
+_HOST_REGION = re.compile(r"(?:^|\.)omics(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)")
+
+
+def request_region(request: WireRequest, default: str) -> str:
+    """The region the caller addressed: the SigV4 credential scope, else the host, else ``default``.
+
+    The scope comes first because it is present even with a custom ``endpoint_url``.
+    """
+    authorization = request.headers.get("Authorization") or request.headers.get("authorization")
+    if authorization:
+        scope = _SCOPE.search(authorization)
+        if scope:
+            return scope.group(1)
+    host = urlsplit(request.url).hostname or ""
+    from_host = _HOST_REGION.search(host)
+    return from_host.group(1) if from_host else default
+
+
+# --- writing responses ------------------------------------------------------------------------
+
+
+def format_timestamp(value: datetime) -> str:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _to_wire(shape: Shape, value: object) -> object:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(value, dict)
+        members = shape.members  # type: ignore[attr-defined]
+        return {
+            members[name].serialization.get("name", name): _to_wire(members[name], item)
+            for name, item in value.items()
+            if item is not None
+        }
+    if kind == "map":
+        assert isinstance(value, dict)
+        return {key: _to_wire(shape.value, item) for key, item in value.items()}  # type: ignore[attr-defined]
+    if kind == "list":
+        assert isinstance(value, (list, tuple))
+        return [_to_wire(shape.member, item) for item in value]  # type: ignore[attr-defined]
+    if kind == "timestamp":
+        assert isinstance(value, datetime)
+        if shape.serialization.get("timestampFormat", "unixTimestamp") == "iso8601":
+            return format_timestamp(value)
+        return value.timestamp()
+    return value
+
+
+def output_body(operation: OperationModel, result: Mapping[str, object]) -> bytes:
+    """``result`` (boto3 names, Python values) as the JSON body of the operation's output."""
+    output_shape = operation.output_shape
+    if output_shape is None:
+        return b""
+    return json.dumps(_to_wire(output_shape, dict(result)), separators=(",", ":")).encode()
+
+
+def response(status: int, body: bytes, extra_headers: Mapping[str, str] | None = None) -> WireResponse:
+    headers = {
+        "Date": email.utils.formatdate(usegmt=True),
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        "x-amzn-RequestId": str(uuid.uuid4()),
+    }
+    if extra_headers:
+        headers.update(extra_headers)
+    return WireResponse(status, headers, body)
+
+
+def error_response(code: str, message: str) -> WireResponse:
+    """An error as rest-json services send it: modeled status, ``x-amzn-ErrorType``, JSON message."""
+    body = json.dumps({"message": message}).encode()
+    return response(_model.error_status(code), body, {"x-amzn-ErrorType": code})
