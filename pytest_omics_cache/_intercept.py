@@ -11,13 +11,16 @@ Why these two hooks (see botocore's endpoint.py and signers.py):
   with no credentials would raise ``NoCredentialsError`` there, and a client holding real ones
   would put them to use. ``RequestSigner.get_auth_instance`` is looked up at call time and
   accepts per-request credentials, so wrapping it covers existing clients too.
+* Hand out fake credentials from every botocore session, so clients created meanwhile never
+  read the real credential chain (files, SSO, processes, instance metadata). The session's own
+  cache is left alone: after the fake stops, a session resolves credentials as it would have.
 
-Both are class attributes swapped while a fake is active and put back exactly afterwards.
+All are class attributes swapped while a fake is active and put back exactly afterwards; the
+process environment is never touched.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +29,7 @@ from typing import Any
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials
 from botocore.hooks import HierarchicalEmitter
+from botocore.session import Session
 from botocore.signers import RequestSigner
 
 from pytest_omics_cache._protocol import WireRequest, WireResponse
@@ -35,16 +39,7 @@ _BEFORE_SEND = "before-send.omics."
 
 FAKE_ACCESS_KEY_ID = "FAKEOMICSACCESSKEYID"
 FAKE_SECRET_ACCESS_KEY = "fake-omics-secret-access-key"
-_FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY)
-
-#: Environment while a fake is active: clients created meanwhile resolve these fake credentials
-#: from the environment and so never read real ones from files, SSO or instance metadata.
-_ENVIRONMENT: dict[str, str | None] = {
-    "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
-    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
-    "AWS_SESSION_TOKEN": None,
-    "AWS_SECURITY_TOKEN": None,
-}
+_FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, method="fake-omics")
 
 # What the hooks were when the fake started: the wrappers delegate to them, and stop puts them back.
 _original_emit: Callable[..., Any] = HierarchicalEmitter.emit
@@ -116,6 +111,10 @@ def _get_auth_instance(
     )
 
 
+def _get_credentials(self: Session) -> Credentials:
+    return _FAKE_CREDENTIALS
+
+
 @contextmanager
 def serving(service: OmicsService) -> Iterator[None]:
     """Route every omics request in the process to ``service`` until the block exits."""
@@ -142,21 +141,12 @@ def _install() -> list[Callable[[], None]]:
     _original_emit = HierarchicalEmitter.__dict__["emit"]
     _original_get_auth_instance = RequestSigner.__dict__["get_auth_instance"]
     undo: list[Callable[[], None]] = []
-    for cls, name, original, replacement in (
-        (HierarchicalEmitter, "emit", _original_emit, _emit),
-        (RequestSigner, "get_auth_instance", _original_get_auth_instance, _get_auth_instance),
+    for cls, name, replacement in (
+        (HierarchicalEmitter, "emit", _emit),
+        (RequestSigner, "get_auth_instance", _get_auth_instance),
+        (Session, "get_credentials", _get_credentials),
     ):
+        original = cls.__dict__[name]
         setattr(cls, name, replacement)
         undo.append(lambda cls=cls, name=name, original=original: setattr(cls, name, original))
-    for key, value in _ENVIRONMENT.items():
-        previous = os.environ.get(key)
-        undo.append(lambda key=key, previous=previous: _set_env(key, previous))
-        _set_env(key, value)
     return undo
-
-
-def _set_env(key: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(key, None)
-    else:
-        os.environ[key] = value

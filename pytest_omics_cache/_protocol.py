@@ -156,7 +156,7 @@ def _read_json_body(raw: bytes) -> dict[str, object]:
 # --- region -----------------------------------------------------------------------------------
 
 _SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/")
-_HOST_REGION = re.compile(r"(?:^|\.)omics(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)")
+_HOST_REGION = re.compile(r"(?:^|[.-])omics(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)")
 
 
 def request_region(request: WireRequest, default: str) -> str:

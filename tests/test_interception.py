@@ -1,0 +1,176 @@
+"""Every omics client in the process reaches the fake; nothing else is touched; all is restored."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import botocore.httpsession
+import botocore.session
+import pytest
+from moto import mock_aws
+
+from pytest_omics_cache import FakeOmics, UnservedRequestError
+
+# Created when pytest imports this module: before any fixture, from a session made then.
+MODULE_CLIENT = botocore.session.get_session().create_client("omics", region_name="us-east-1")
+MODULE_BOTO3_CLIENT = boto3.client("omics", region_name="us-west-2")
+
+
+def test_module_level_clients_made_before_the_fixture(fake_omics: FakeOmics) -> None:
+    east = fake_omics.add_run_cache(region="us-east-1")
+    west = fake_omics.add_run_cache(region="us-west-2")
+
+    assert MODULE_CLIENT.get_run_cache(id=east["id"])["arn"] == east["arn"]
+    assert MODULE_BOTO3_CLIENT.get_run_cache(id=west["id"])["arn"] == west["arn"]
+
+
+def test_client_created_and_used_in_another_thread(fake_omics: FakeOmics) -> None:
+    cache = fake_omics.add_run_cache()
+    results: list[object] = []
+
+    def worker() -> None:
+        client = boto3.session.Session().client("omics", region_name="us-east-1")
+        try:
+            results.append(client.get_run_cache(id=cache["id"])["id"])
+        except Exception as error:  # reported below, in the test's own thread
+            results.append(error)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=30)
+
+    assert results == [cache["id"]]
+    assert fake_omics.get_call().params == {"id": cache["id"]}
+
+
+def test_requests_never_reach_the_http_layer(
+    fake_omics: FakeOmics, omics: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_network(*_: object, **__: object) -> None:
+        raise AssertionError("an omics request reached botocore's HTTP session")
+
+    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", no_network)
+    cache = fake_omics.add_run_cache()
+
+    assert omics.get_run_cache(id=cache["id"])["id"] == cache["id"]
+    with pytest.raises(omics.exceptions.ResourceNotFoundException):
+        omics.get_run_cache(id="1")
+
+
+def test_unserved_operation_fails_at_once_without_network(
+    fake_omics: FakeOmics, omics: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts: list[str] = []
+    omics.meta.events.register("request-created.omics", lambda **_: attempts.append("attempt"))
+    monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", pytest.fail)
+
+    with pytest.raises(UnservedRequestError) as raised:
+        omics.list_workflows()
+
+    assert str(raised.value) == (
+        "pytest-omics-cache does not serve omics ListWorkflows"
+        " (GET https://workflows-omics.us-east-1.amazonaws.com/workflow); it serves GetRunCache."
+        " The request was refused and never left the machine. Fake this call another way:"
+        " botocore's Stubber on that client answers before the request is built, so it works"
+        " beside fake_omics."
+    )
+    assert attempts == ["attempt"]  # not retried
+    assert fake_omics.get_calls() == []
+
+
+def test_clients_with_real_credentials_are_signed_with_fake_ones(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALREALREAL1234")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "real-token")
+    credentials_file = tmp_path / "credentials"
+    credentials_file.write_text("[default]\naws_access_key_id = AKIAFILEFILEFILE1234\naws_secret_access_key = s\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials_file))
+    # A fresh session, so the credentials are read now, from the environment above.
+    client = botocore.session.get_session().create_client("omics", region_name="us-east-1")
+    assert client._request_signer._credentials.access_key == "AKIAREALREALREAL1234"
+
+    fake = FakeOmics()
+    with fake._activated():
+        cache = fake.add_run_cache()
+        client.get_run_cache(id=cache["id"])
+        fresh = botocore.session.get_session()
+        credentials = fresh.get_credentials()
+        assert (credentials.access_key, credentials.token) == ("FAKEOMICSACCESSKEYID", None)
+    # Nothing was cached: outside the fake the same session reads the real chain again.
+    assert fresh.get_credentials().access_key == "AKIAREALREALREAL1234"
+
+    authorization = fake.get_call().headers["Authorization"]
+    assert "Credential=FAKEOMICSACCESSKEYID/" in authorization
+    assert "AKIAREAL" not in authorization
+    assert "X-Amz-Security-Token" not in fake.get_call().headers
+
+
+def test_other_services_pass_through(fake_omics: FakeOmics, make_client: Any) -> None:
+    s3 = make_client("s3")
+    sent: list[str] = []
+
+    def stop_before_network(request: Any, **_: object) -> None:
+        sent.append(request.url)
+        raise RuntimeError("stopped")
+
+    s3.meta.events.register("before-send.s3", stop_before_network)
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        s3.list_buckets()
+    assert sent == ["https://s3.amazonaws.com/"]
+    assert fake_omics.get_calls() == []
+
+
+def test_only_one_fake_at_a_time(fake_omics: FakeOmics, omics: Any) -> None:
+    other = FakeOmics()
+
+    with pytest.raises(RuntimeError) as raised, other._activated():
+        pass  # pragma: no cover - never entered
+
+    assert str(raised.value) == (
+        "a fake omics service is already active in this process; use one fake_omics at a time"
+        " (nested or concurrent fakes would silently share requests)"
+    )
+    cache = fake_omics.add_run_cache()
+    assert omics.get_run_cache(id=cache["id"])["id"] == cache["id"]
+
+
+# --- beside moto --------------------------------------------------------------------------------
+
+
+def _s3_and_omics_work(fake: FakeOmics) -> None:
+    cache = fake.add_run_cache()
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="pipeline-inputs")
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["pipeline-inputs"]
+    inside = boto3.client("omics", region_name="us-east-1")
+    assert inside.get_run_cache(id=cache["id"])["id"] == cache["id"]
+    assert MODULE_CLIENT.get_run_cache(id=cache["id"])["id"] == cache["id"]
+
+
+def test_moto_started_inside_the_fixture(fake_omics: FakeOmics) -> None:
+    with mock_aws():
+        _s3_and_omics_work(fake_omics)
+
+
+@pytest.fixture
+def moto_first() -> Iterator[None]:
+    with mock_aws():
+        yield
+
+
+def test_moto_started_before_the_fixture(moto_first: None, fake_omics: FakeOmics) -> None:
+    _s3_and_omics_work(fake_omics)
+
+
+def test_moto_alone_would_not_serve_omics() -> None:
+    # What the two tests above protect against: moto answers omics with a 404.
+    with mock_aws():
+        client = boto3.client("omics", region_name="us-east-1")
+        with pytest.raises(client.exceptions.ClientError, match="Not yet implemented"):
+            client.get_run_cache(id="1")
