@@ -1,0 +1,327 @@
+"""The plugin as users meet it: entry point, marker, ini options, conftest seeding, teardown."""
+
+from __future__ import annotations
+
+import pytest
+
+CREDENTIAL_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
+
+
+@pytest.fixture
+def no_aws_credentials(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine like CI: no credentials anywhere, no instance metadata."""
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    missing = str(pytester.path / "missing")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", missing)
+    monkeypatch.setenv("AWS_CONFIG_FILE", missing)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def test_fixture_is_available_without_conftest_or_p_flag(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        from pytest_omics_cache import FakeOmics
+
+        def test_it(fake_omics: FakeOmics):
+            cache = fake_omics.add_run_cache(name="c")
+            client = boto3.client("omics", region_name="us-east-1")
+            assert client.get_run_cache(id=cache["id"])["name"] == "c"
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_module_level_client_without_any_credentials_is_served(
+    pytester: pytest.Pytester, no_aws_credentials: None
+) -> None:
+    pytester.makepyfile(
+        """
+        import botocore.session
+
+        CLIENT = botocore.session.get_session().create_client("omics", region_name="eu-west-1")
+
+        def test_the_client_really_has_no_credentials():
+            assert CLIENT._request_signer._credentials is None
+
+        def test_it_is_served(fake_omics):
+            cache = fake_omics.add_run_cache(region="eu-west-1")
+            assert CLIENT.get_run_cache(id=cache["id"])["id"] == cache["id"]
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_botocore_is_exactly_restored_after_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import botocore.session
+        from botocore.hooks import HierarchicalEmitter
+        from botocore.session import Session
+        from botocore.signers import RequestSigner
+        import pytest
+
+        def snapshot():
+            return (
+                dict(HierarchicalEmitter.__dict__),
+                dict(RequestSigner.__dict__),
+                dict(Session.__dict__),
+                # pytest itself sets PYTEST_CURRENT_TEST per test
+                {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
+            )
+
+        BEFORE = snapshot()
+        CLIENT = botocore.session.get_session().create_client(
+            "omics", region_name="us-east-1",
+            aws_access_key_id="AKIDCLIENTOWN", aws_secret_access_key="secret",
+        )
+
+        def test_a_uses_the_fake(fake_omics):
+            fake_omics.add_run_cache(id="1")
+            assert CLIENT.get_run_cache(id="1")["id"] == "1"
+            assert snapshot() != BEFORE  # the fake really is hooked in while active
+
+        def test_b_botocore_is_as_before():
+            assert snapshot() == BEFORE
+            sent = []
+
+            class Stop(Exception):
+                pass
+
+            def before_send(request, **kwargs):
+                sent.append(request.headers["Authorization"].decode())
+                raise Stop()
+
+            CLIENT.meta.events.register("before-send.omics", before_send)
+            with pytest.raises(Stop):
+                CLIENT.get_run_cache(id="1")
+            # the request went down botocore's own path, signed with the client's own key
+            assert len(sent) == 1 and "Credential=AKIDCLIENTOWN/" in sent[0]
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_restored_even_when_the_test_fails(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from botocore.hooks import HierarchicalEmitter
+        EMIT = HierarchicalEmitter.__dict__["emit"]
+
+        def test_a_fails(fake_omics):
+            raise RuntimeError("boom")
+
+        def test_b_restored():
+            assert HierarchicalEmitter.__dict__["emit"] is EMIT
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly").assert_outcomes(
+        passed=1, failed=1
+    )
+
+
+def test_seeding_from_a_conftest_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def wgs_cache(fake_omics):
+            return fake_omics.add_run_cache(name="wgs", cacheBehavior="CACHE_ALWAYS")
+
+        @pytest.fixture
+        def two_more(fake_omics):
+            return [fake_omics.add_run_cache(name=n) for n in ("a", "b")]
+        """
+    )
+    pytester.makepyfile(
+        """
+        import boto3
+
+        def test_it(wgs_cache, two_more, fake_omics):
+            client = boto3.client("omics", region_name="us-east-1")
+            assert client.get_run_cache(id=wgs_cache["id"])["cacheBehavior"] == "CACHE_ALWAYS"
+            assert [client.get_run_cache(id=c["id"])["name"] for c in two_more] == ["a", "b"]
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_marker_sets_region_and_account(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        @pytest.mark.fake_omics(region="eu-west-1", account="111122223333")
+        def test_it(fake_omics):
+            assert (fake_omics.region, fake_omics.account) == ("eu-west-1", "111122223333")
+            cache = fake_omics.add_run_cache()
+            assert cache["arn"].startswith("arn:aws:omics:eu-west-1:111122223333:runCache/")
+            client = boto3.client("omics", region_name="eu-west-1")
+            assert client.get_run_cache(id=cache["id"])["id"] == cache["id"]
+            assert fake_omics.get_call().account == "111122223333"
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_closest_marker_wins(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.fake_omics(region="ap-south-1")
+
+        @pytest.mark.fake_omics(region="sa-east-1")
+        class TestClass:
+            def test_class_marker(self, fake_omics):
+                assert fake_omics.region == "sa-east-1"
+
+            @pytest.mark.fake_omics(region="eu-north-1")
+            def test_function_marker(self, fake_omics):
+                assert fake_omics.region == "eu-north-1"
+
+        def test_module_marker(fake_omics):
+            assert fake_omics.region == "ap-south-1"
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+
+
+def test_ini_options_set_suite_defaults_and_marker_overrides(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+        [pytest]
+        fake_omics_region = eu-central-1
+        fake_omics_account = 210987654321
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_suite_default(fake_omics):
+            assert (fake_omics.region, fake_omics.account) == ("eu-central-1", "210987654321")
+
+        @pytest.mark.fake_omics(region="us-west-1")
+        def test_marker_beats_ini(fake_omics):
+            assert (fake_omics.region, fake_omics.account) == ("us-west-1", "210987654321")
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_defaults_without_configuration(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_it(fake_omics):
+            assert (fake_omics.region, fake_omics.account) == ("us-east-1", "123456789012")
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("ini", "message"),
+    [
+        (
+            "fake_omics_account = 12345",
+            "ERROR: pytest-omics-cache ini option (fake_omics_region, fake_omics_account):"
+            " account='12345' is not an AWS account id: Member must have length greater than or"
+            " equal to 12 (model shape AwsAccountId)",
+        ),
+        (
+            "fake_omics_region = Europe",
+            "ERROR: pytest-omics-cache ini option (fake_omics_region, fake_omics_account):"
+            " region='Europe' is not an AWS region name (expected e.g. 'us-east-1')",
+        ),
+    ],
+)
+def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester, ini: str, message: str) -> None:
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile("def test_it(): pass")
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        (
+            'fake_omics(account="12345")',
+            "@pytest.mark.fake_omics: account='12345' is not an AWS account id: Member must have"
+            " length greater than or equal to 12 (model shape AwsAccountId)",
+        ),
+        (
+            'fake_omics(regoin="eu-west-1")',
+            "@pytest.mark.fake_omics: @pytest.mark.fake_omics got unknown option(s) regoin;"
+            " valid options are: account, region",
+        ),
+        (
+            'fake_omics("eu-west-1")',
+            "@pytest.mark.fake_omics: takes keyword arguments only, e.g. region='eu-west-1'",
+        ),
+    ],
+)
+def test_bad_marker_is_a_clear_setup_error(
+    pytester: pytest.Pytester, marker: str, message: str
+) -> None:
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.{marker}
+        def test_it(fake_omics):
+            pass
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*{message}*"])
+    result.stdout.no_fnmatch_line("*Traceback*")
+
+
+def test_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+
+    result.stdout.fnmatch_lines(
+        ["@pytest.mark.fake_omics(region=..., account=...): options of the fake_omics fixture*"]
+    )
+
+
+def test_ini_options_are_documented_in_help(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+
+    result.stdout.fnmatch_lines(
+        [
+            "*fake_omics_region (string):*",
+            "*Region fake_omics seeds run caches into. Default:*",
+            "*fake_omics_account (string):*",
+        ]
+    )
