@@ -1,7 +1,7 @@
 """pytest-omics-cache: AWS HealthOmics run caches, faked on botocore's real wire path."""
 
 from pytest_omics_cache._calls import Call
-from pytest_omics_cache._fake import FakeOmics
 from pytest_omics_cache._errors import UnservedRequestError
+from pytest_omics_cache._fake import FakeOmics
 
 __all__ = ["Call", "FakeOmics", "UnservedRequestError"]

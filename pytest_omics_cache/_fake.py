@@ -44,7 +44,7 @@ class FakeOmics:
     def add_run_cache(
         self,
         *,
-        id: str | None = None,  # noqa: A002 - boto3's own field name
+        id: str | None = None,
         name: str | None = None,
         description: str | None = None,
         cacheS3Uri: str | None = None,

@@ -21,6 +21,7 @@ process environment is never touched.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,21 +59,18 @@ class _Body:
     def stream(self, **_: object) -> Iterator[bytes]:
         yield self._body
 
-    def read(self, *_: object, **__: object) -> bytes:
-        body, self._body = self._body, b""
-        return body
-
 
 def _wire_request(request: AWSPreparedRequest) -> WireRequest:
     body = request.body
     if body is None:
         raw = b""
-    elif isinstance(body, bytes):
-        raw = body
+    elif isinstance(body, (bytes, bytearray)):
+        raw = bytes(body)
     elif isinstance(body, str):
         raw = body.encode()
     else:  # a file-like body: read it and rewind, botocore may resend it on retry
-        raw = body.read()
+        content = body.read()
+        raw = content.encode() if isinstance(content, str) else content
         request.reset_stream()
     headers = {
         key: value.decode() if isinstance(value, bytes) else value
@@ -82,7 +80,8 @@ def _wire_request(request: AWSPreparedRequest) -> WireRequest:
 
 
 def _aws_response(url: str, answer: WireResponse) -> AWSResponse:
-    return AWSResponse(url, answer.status, answer.headers, _Body(answer.body))
+    # AWSResponse copies any mapping into its own case-insensitive HeadersDict.
+    return AWSResponse(url, answer.status, answer.headers, _Body(answer.body))  # type: ignore[arg-type]
 
 
 def _emit(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
@@ -104,7 +103,7 @@ def _get_auth_instance(
     request_credentials: Credentials | None = None,
     **kwargs: Any,
 ) -> Any:
-    if _active is not None and self._service_id.hyphenize() == "omics":
+    if _active is not None and self._service_id.hyphenize() == "omics":  # type: ignore[attr-defined]
         request_credentials = _FAKE_CREDENTIALS
     return _original_get_auth_instance(
         self, signing_name, region_name, signature_version, request_credentials, **kwargs
@@ -141,12 +140,12 @@ def _install() -> list[Callable[[], None]]:
     _original_emit = HierarchicalEmitter.__dict__["emit"]
     _original_get_auth_instance = RequestSigner.__dict__["get_auth_instance"]
     undo: list[Callable[[], None]] = []
-    for cls, name, replacement in (
+    hooks: tuple[tuple[type, str, Callable[..., Any]], ...] = (
         (HierarchicalEmitter, "emit", _emit),
         (RequestSigner, "get_auth_instance", _get_auth_instance),
         (Session, "get_credentials", _get_credentials),
-    ):
-        original = cls.__dict__[name]
+    )
+    for cls, name, replacement in hooks:
+        undo.append(functools.partial(setattr, cls, name, cls.__dict__[name]))
         setattr(cls, name, replacement)
-        undo.append(lambda cls=cls, name=name, original=original: setattr(cls, name, original))
     return undo

@@ -87,9 +87,7 @@ def pattern_matcher(pattern: str) -> Callable[[str], bool]:
         def matches_categories(value: str) -> bool:
             if not value:
                 return allow_empty
-            return all(
-                c == "|" or unicodedata.category(c).startswith(categories) for c in value
-            )
+            return all(c == "|" or unicodedata.category(c).startswith(categories) for c in value)
 
         return matches_categories
     if "\\p{" in pattern:
@@ -114,7 +112,9 @@ def _check_string(shape: Shape, value: str, path: str) -> Violation | None:
     metadata = shape.metadata
     enum: list[str] = metadata.get("enum") or []
     if enum and value not in enum:
-        return Violation(path, value, f"Member must satisfy enum value set: [{', '.join(enum)}]", shape.name)
+        return Violation(
+            path, value, f"Member must satisfy enum value set: [{', '.join(enum)}]", shape.name
+        )
     rule = _length_rules(shape, len(value))
     if rule is None and "pattern" in metadata and not pattern_matcher(metadata["pattern"])(value):
         rule = f"Member must satisfy regular expression pattern: {metadata['pattern']}"
@@ -125,11 +125,17 @@ def _check_number(shape: Shape, value: int | float, path: str) -> Violation | No
     metadata = shape.metadata
     if "min" in metadata and value < metadata["min"]:
         return Violation(
-            path, value, f"Member must have value greater than or equal to {metadata['min']}", shape.name
+            path,
+            value,
+            f"Member must have value greater than or equal to {metadata['min']}",
+            shape.name,
         )
     if "max" in metadata and value > metadata["max"]:
         return Violation(
-            path, value, f"Member must have value less than or equal to {metadata['max']}", shape.name
+            path,
+            value,
+            f"Member must have value less than or equal to {metadata['max']}",
+            shape.name,
         )
     return None
 
@@ -199,12 +205,15 @@ def _join(path: str, member: str) -> str:
 def _check_structure(shape: Shape, value: Mapping[str, object], path: str) -> list[Violation]:
     found: list[Violation] = []
     members = shape.members  # type: ignore[attr-defined]
-    for name in shape.required_members:  # type: ignore[attr-defined]
+    for name in shape.required_members:
         if value.get(name) is None:
-            found.append(Violation(_join(path, name), None, "Member must not be null", members[name].name))
-    for name, member_value in value.items():
-        if member_value is not None and name in members:
-            found.extend(check(members[name], member_value, _join(path, name)))
+            found.append(
+                Violation(_join(path, name), None, "Member must not be null", members[name].name)
+            )
+    for name, member_shape in members.items():
+        member_value = value.get(name)
+        if member_value is not None:
+            found.extend(check(member_shape, member_value, _join(path, name)))
     return found
 
 
@@ -217,13 +226,26 @@ def _check_map(shape: Shape, value: Mapping[object, object], path: str) -> list[
     # AWS reports a bad key or value against the map itself, wrapping the member rule.
     for key, item in value.items():
         for problem in check(key_shape, key, path):
-            found.append(Violation(path, key, f"Map keys must satisfy constraint: [{problem.rule}]", key_shape.name))
+            found.append(
+                Violation(
+                    path, key, f"Map keys must satisfy constraint: [{problem.rule}]", key_shape.name
+                )
+            )
         for problem in check(value_shape, item, path):
-            found.append(Violation(path, item, f"Map values must satisfy constraint: [{problem.rule}]", value_shape.name))
+            found.append(
+                Violation(
+                    path,
+                    item,
+                    f"Map values must satisfy constraint: [{problem.rule}]",
+                    value_shape.name,
+                )
+            )
     return found
 
 
-def _check_list(shape: Shape, value: list[object] | tuple[object, ...], path: str) -> list[Violation]:
+def _check_list(
+    shape: Shape, value: list[object] | tuple[object, ...], path: str
+) -> list[Violation]:
     found: list[Violation] = []
     size_rule = _length_rules(shape, len(value))
     if size_rule is not None:

@@ -42,7 +42,7 @@ class Registry:
                     return candidate
 
     def add(self, cache: StoredRunCache) -> bool:
-        """Store ``cache``; False (and nothing stored) if its id is taken in that account and region."""
+        """Store ``cache``; False (storing nothing) if its id is taken in its account and region."""
         cache_id = cache.data["id"]
         key = (cache.account, cache.region, cache_id)
         with self._lock:
@@ -60,7 +60,3 @@ class Registry:
         """Every (account, region) that holds a run cache with this id."""
         with self._lock:
             return list(self._locations.get(cache_id, ()))
-
-    def all(self) -> list[StoredRunCache]:
-        with self._lock:
-            return list(self._caches.values())

@@ -17,7 +17,7 @@ def build(account: str, region: str, fields: Mapping[str, Any]) -> StoredRunCach
     operation = _model.operation("GetRunCache")
     shape = operation.output_shape
     assert shape is not None
-    members = shape.members  # type: ignore[attr-defined]
+    members = shape.members
     data: dict[str, Any] = {}
     problems: list[str] = []
     for name, value in fields.items():

@@ -21,21 +21,25 @@ class OmicsService:
     calls: CallLog
     options: Options
 
-    def handle(self, request: _protocol.WireRequest, operation: str | None = None) -> _protocol.WireResponse:
+    def handle(
+        self, request: _protocol.WireRequest, operation: str | None = None
+    ) -> _protocol.WireResponse:
         """Answer one HTTP request. ``operation`` is the transport's own knowledge of it, if any."""
         path = urlsplit(request.url).path
         if operation is None:
             operation = _protocol.route(request.method, path)
-        if operation not in HANDLERS or not _protocol.served_route_matches(
-            operation, request.method, path
-        ):
+        if operation is None or not _protocol.served_route_matches(operation, request.method, path):
             raise UnservedRequestError(_unserved_message(request, operation))
         operation_model = _model.operation(operation)
-        caller = Caller(self.options.account, _protocol.request_region(request, self.options.region))
+        input_shape = operation_model.input_shape
+        assert input_shape is not None  # every run-cache operation has one
+        caller = Caller(
+            self.options.account, _protocol.request_region(request, self.options.region)
+        )
         params: dict[str, object] = {}
         try:
             params = _protocol.parse_params(operation_model, request)
-            problems = _model.check(operation_model.input_shape, params, "")
+            problems = _model.check(input_shape, params, "")
             if problems:
                 raise ServiceError("ValidationException", _model.validation_message(problems))
             body = HANDLERS[operation](self.registry, caller, params)

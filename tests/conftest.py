@@ -8,7 +8,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-# One session for the whole run: a new botocore session costs ~100 ms, a client from a warm one ~20 ms.
+# One session for the whole run: a new botocore session costs ~100 ms, a client from it ~20 ms.
 _SESSION = botocore.session.get_session()
 
 OmicsFactory = Callable[..., Any]
@@ -16,7 +16,7 @@ OmicsFactory = Callable[..., Any]
 
 @pytest.fixture
 def make_client() -> OmicsFactory:
-    """A factory of real botocore clients (``make_client("s3", region_name=...)``); omics by default."""
+    """Makes real botocore clients (``make_client("s3", region_name=...)``); omics by default."""
 
     def make(service: str = "omics", region_name: str = "us-east-1", **kwargs: Any) -> Any:
         return _SESSION.create_client(service, region_name=region_name, **kwargs)

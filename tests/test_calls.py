@@ -19,9 +19,19 @@ def test_calls_are_recorded_in_order_with_outcome(fake_omics: FakeOmics, omics: 
 
     calls = fake_omics.get_calls()
 
-    assert [(c.operation, dict(c.params), c.region, c.account, c.status_code, c.error_code) for c in calls] == [
+    assert [
+        (c.operation, dict(c.params), c.region, c.account, c.status_code, c.error_code)
+        for c in calls
+    ] == [
         ("GetRunCache", {"id": "10"}, "us-east-1", "123456789012", 200, None),
-        ("GetRunCache", {"id": "11"}, "us-east-1", "123456789012", 404, "ResourceNotFoundException"),
+        (
+            "GetRunCache",
+            {"id": "11"},
+            "us-east-1",
+            "123456789012",
+            404,
+            "ResourceNotFoundException",
+        ),
         ("GetRunCache", {"id": "x"}, "us-east-1", "123456789012", 400, "ValidationException"),
     ]
     assert fake_omics.get_calls("GetRunCache") == calls
@@ -41,7 +51,9 @@ def test_get_call_with_no_match_says_so(fake_omics: FakeOmics) -> None:
     with pytest.raises(AssertionError) as raised:
         fake_omics.get_call("GetRunCache")
 
-    assert str(raised.value) == "expected exactly one GetRunCache call, found 0. No calls were served."
+    assert (
+        str(raised.value) == "expected exactly one GetRunCache call, found 0. No calls were served."
+    )
 
 
 def test_get_call_with_several_matches_lists_them(fake_omics: FakeOmics, omics: Any) -> None:
@@ -61,7 +73,9 @@ def test_get_call_with_several_matches_lists_them(fake_omics: FakeOmics, omics: 
     )
 
 
-def test_get_call_of_other_operation_lists_what_was_served(fake_omics: FakeOmics, omics: Any) -> None:
+def test_get_call_of_other_operation_lists_what_was_served(
+    fake_omics: FakeOmics, omics: Any
+) -> None:
     fake_omics.add_run_cache(id="10")
     omics.get_run_cache(id="10")
 

@@ -54,7 +54,8 @@ def test_iso8601_creation_time_on_the_wire(fake_omics: FakeOmics, omics: Any) ->
     cache = fake_omics.add_run_cache(creationTime="2026-01-31T12:00:00.250000Z")
     wire: list[bytes] = []
     omics.meta.events.register(
-        "after-call.omics.GetRunCache", lambda http_response, **_: wire.append(http_response.content)
+        "after-call.omics.GetRunCache",
+        lambda http_response, **_: wire.append(http_response.content),
     )
 
     response = omics.get_run_cache(id=cache["id"])
@@ -84,9 +85,14 @@ def test_unknown_id_is_resource_not_found(fake_omics: FakeOmics, omics: Any) -> 
         omics.get_run_cache(id="1234567")
 
     error = raised.value.response
-    assert error["Error"] == {"Code": "ResourceNotFoundException", "Message": "Run cache 1234567 not found."}
+    assert error["Error"] == {
+        "Code": "ResourceNotFoundException",
+        "Message": "Run cache 1234567 not found.",
+    }
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 404
-    assert error["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"] == "ResourceNotFoundException"
+    assert (
+        error["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"] == "ResourceNotFoundException"
+    )
     call = fake_omics.get_call("GetRunCache")
     assert (call.status_code, call.error_code) == (404, "ResourceNotFoundException")
 
@@ -108,7 +114,8 @@ def test_ids_breaking_the_model_are_validation_errors(
         omics.get_run_cache(id=cache_id)
 
     assert raised.value.response["Error"]["Message"] == (
-        f"1 validation error detected: Value '{cache_id}' at 'id' failed to satisfy constraint: {rule}"
+        f"1 validation error detected: Value '{cache_id}' at 'id'"
+        f" failed to satisfy constraint: {rule}"
     )
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert fake_omics.get_call().params == {"id": cache_id}
@@ -138,7 +145,10 @@ def test_cache_in_another_account_is_invisible(fake_omics: FakeOmics, omics: Any
     with pytest.raises(omics.exceptions.ResourceNotFoundException) as raised:
         omics.get_run_cache(id="778")
 
-    assert "exists in account 111122223333, region us-east-1" in raised.value.response["Error"]["Message"]
+    assert (
+        "exists in account 111122223333, region us-east-1"
+        in raised.value.response["Error"]["Message"]
+    )
 
 
 @pytest.mark.parametrize("region", ["us-east-1", "us-west-2", "eu-central-1", "ap-southeast-1"])
@@ -167,7 +177,9 @@ def test_custom_endpoint_takes_region_from_the_signature(
     assert call.region == "eu-central-1"
 
 
-def test_unsigned_request_takes_region_from_the_host(fake_omics: FakeOmics, make_client: Any) -> None:
+def test_unsigned_request_takes_region_from_the_host(
+    fake_omics: FakeOmics, make_client: Any
+) -> None:
     cache = fake_omics.add_run_cache(region="ca-central-1")
     client = make_client(region_name="ca-central-1", config=Config(signature_version=UNSIGNED))
 

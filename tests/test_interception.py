@@ -88,7 +88,9 @@ def test_clients_with_real_credentials_are_signed_with_fake_ones(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-secret")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "real-token")
     credentials_file = tmp_path / "credentials"
-    credentials_file.write_text("[default]\naws_access_key_id = AKIAFILEFILEFILE1234\naws_secret_access_key = s\n")
+    credentials_file.write_text(
+        "[default]\naws_access_key_id = AKIAFILEFILEFILE1234\naws_secret_access_key = s\n"
+    )
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials_file))
     # A fresh session, so the credentials are read now, from the environment above.
     client = botocore.session.get_session().create_client("omics", region_name="us-east-1")

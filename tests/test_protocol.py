@@ -1,0 +1,205 @@
+"""rest-json on the wire, below botocore: routing, parameters, serialization, region, adapters."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timezone
+
+import botocore.session
+import pytest
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.model import Shape
+
+from pytest_omics_cache import FakeOmics, UnservedRequestError, _intercept, _protocol
+from pytest_omics_cache._calls import CallLog
+from pytest_omics_cache._options import Options
+from pytest_omics_cache._registry import Registry
+from pytest_omics_cache._service import OmicsService
+
+MODEL = botocore.session.get_session().get_service_model("omics")
+
+
+def _request(method: str, url: str, body: bytes = b"", **headers: str) -> _protocol.WireRequest:
+    return _protocol.WireRequest(method, url, headers, body)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"),
+    [
+        ("GET", "/runCache/123", "GetRunCache"),
+        ("GET", "/runCache/a%2Fb", "GetRunCache"),
+        ("POST", "/runCache/123", None),
+        ("GET", "/runCache", None),
+        ("GET", "/runCache/1/extra", None),
+        ("GET", "/workflow", None),
+    ],
+)
+def test_route(method: str, path: str, operation: str | None) -> None:
+    assert _protocol.route(method, path) == operation
+
+
+def test_query_parameters_are_typed_by_the_model() -> None:
+    operation = MODEL.operation_model("ListRunCaches")
+    request = _request("GET", "https://h/runCache?maxResults=5&startingToken=abc%3D")
+
+    assert _protocol.parse_params(operation, request) == {"maxResults": 5, "startingToken": "abc="}
+
+
+def test_a_non_numeric_query_integer_is_malformed() -> None:
+    operation = MODEL.operation_model("ListRunCaches")
+
+    with pytest.raises(_protocol.MalformedRequest, match="'many' is not a valid integer"):
+        _protocol.parse_params(operation, _request("GET", "https://h/runCache?maxResults=many"))
+
+
+def test_body_members_and_uri_labels() -> None:
+    operation = MODEL.operation_model("UpdateRunCache")
+    body = json.dumps({"name": "n", "cacheBehavior": "CACHE_ALWAYS", "unknown": 1}).encode()
+
+    params = _protocol.parse_params(
+        operation, _request("POST", "https://h/prefix/runCache/9", body)
+    )
+
+    assert params == {"cacheBehavior": "CACHE_ALWAYS", "id": "9", "name": "n"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{nope", "the request body is not valid JSON"),
+        (b"[1, 2]", "the request body is not a JSON object"),
+    ],
+)
+def test_malformed_bodies(body: bytes, message: str) -> None:
+    operation = MODEL.operation_model("CreateRunCache")
+
+    with pytest.raises(_protocol.MalformedRequest, match=message):
+        _protocol.parse_params(operation, _request("POST", "https://h/runCache", body))
+
+
+def test_empty_body_has_no_members() -> None:
+    operation = MODEL.operation_model("CreateRunCache")
+
+    assert _protocol.parse_params(operation, _request("POST", "https://h/runCache", b"  ")) == {}
+
+
+def test_output_serialization_follows_the_shapes() -> None:
+    operation = MODEL.operation_model("ListRunCaches")
+    when = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
+
+    body = _protocol.output_body(
+        operation, {"items": [{"id": "1", "creationTime": when}], "nextToken": None}
+    )
+
+    assert json.loads(body) == {
+        "items": [{"id": "1", "creationTime": "2026-01-02T03:04:05.678000Z"}]
+    }
+
+
+def test_timestamps_without_a_format_are_epoch_seconds() -> None:
+    shape = Shape("When", {"type": "timestamp"})
+
+    assert _protocol._to_wire(shape, datetime(1970, 1, 1, 0, 1, tzinfo=timezone.utc)) == 60.0
+
+
+def test_operation_without_output_has_an_empty_body() -> None:
+    assert _protocol.output_body(MODEL.operation_model("UpdateRunCache"), {}) == b""
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "region"),
+    [
+        (
+            "http://localhost/runCache/1",
+            {
+                "authorization": "AWS4-HMAC-SHA256"
+                " Credential=AK/20260101/me-south-1/omics/aws4_request, S=x"
+            },
+            "me-south-1",
+        ),
+        (
+            "https://workflows-omics-fips.us-gov-west-1.amazonaws.com/runCache/1",
+            {},
+            "us-gov-west-1",
+        ),
+        ("https://omics.eu-west-3.api.aws/runCache/1", {}, "eu-west-3"),
+        ("http://localhost:4566/runCache/1", {}, "default-region-1"),
+    ],
+)
+def test_request_region(url: str, headers: dict[str, str], region: str) -> None:
+    request = _protocol.WireRequest("GET", url, headers, b"")
+
+    assert _protocol.request_region(request, "default-region-1") == region
+
+
+def _service() -> OmicsService:
+    return OmicsService(Registry(), CallLog(), Options())
+
+
+def test_the_service_routes_requests_that_name_no_operation() -> None:
+    service = _service()
+
+    answer = service.handle(
+        _request("GET", "https://workflows-omics.us-east-1.amazonaws.com/runCache/5")
+    )
+
+    assert answer.status == 404
+    assert answer.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+    assert json.loads(answer.body) == {"message": "Run cache 5 not found."}
+    assert service.calls.single("GetRunCache").region == "us-east-1"
+
+
+def test_the_service_refuses_what_it_does_not_serve() -> None:
+    with pytest.raises(
+        UnservedRequestError, match=r"does not serve this omics request \(GET https://h/workflow\)"
+    ):
+        _service().handle(_request("GET", "https://h/workflow"))
+
+
+def test_a_served_operation_on_a_wrong_path_is_not_served() -> None:
+    with pytest.raises(UnservedRequestError, match=r"does not serve omics GetRunCache \(PUT"):
+        _service().handle(_request("PUT", "https://h/runCache/1"), "GetRunCache")
+
+
+def test_a_malformed_request_is_a_validation_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def malformed(*_: object) -> None:
+        raise _protocol.MalformedRequest("the request body is not valid JSON: x")
+
+    monkeypatch.setattr(_protocol, "parse_params", malformed)
+    service = _service()
+
+    answer = service.handle(_request("GET", "https://h/runCache/5"))
+
+    assert (answer.status, json.loads(answer.body)) == (
+        400,
+        {"message": "the request body is not valid JSON: x"},
+    )
+    assert service.calls.single(None).error_code == "ValidationException"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [(None, b""), (b"{}", b"{}"), ('{"a":1}', b'{"a":1}'), (io.BytesIO(b"{}"), b"{}")],
+)
+def test_botocore_requests_become_wire_requests(body: object, expected: bytes) -> None:
+    prepared = AWSPreparedRequest(
+        "GET", "https://h/runCache/1", {"Authorization": b"AWS4 x"}, body, False
+    )
+
+    wire = _intercept._wire_request(prepared)
+
+    assert (wire.body, dict(wire.headers)) == (expected, {"Authorization": "AWS4 x"})
+    if isinstance(body, io.BytesIO):
+        assert body.tell() == 0  # rewound for a retry
+
+
+def test_fake_can_be_activated_again_after_it_stopped() -> None:
+    fake = FakeOmics()
+    cache = fake.add_run_cache()
+    client = botocore.session.get_session().create_client("omics", region_name="us-east-1")
+    for _ in range(2):
+        with fake._activated():
+            assert client.get_run_cache(id=cache["id"])["id"] == cache["id"]
+
+    assert len(fake.get_calls()) == 2
