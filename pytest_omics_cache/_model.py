@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
@@ -61,7 +61,7 @@ class Violation:
         return f"Value {shown} at '{self.path}' failed to satisfy constraint: {self.rule}"
 
 
-def validation_message(violations: list[Violation]) -> str:
+def validation_message(violations: Sequence[Violation]) -> str:
     count = len(violations)
     noun = "error" if count == 1 else "errors"
     details = "; ".join(v.service_message() for v in violations)
@@ -97,48 +97,14 @@ def pattern_matcher(pattern: str) -> Callable[[str], bool]:
 
 
 # --- validation -------------------------------------------------------------------------------
+# One generic mechanism: each shape of the model is compiled once into a validator closure
+# (required members, types, enums, lengths, ranges, patterns), so a request pays only for the
+# checks its shape really has. Validators are cached by shape name: in a botocore model the name
+# fixes the constraints.
 
-
-def _length_rules(shape: Shape, size: int) -> str | None:
-    metadata = shape.metadata
-    if "min" in metadata and size < metadata["min"]:
-        return f"Member must have length greater than or equal to {metadata['min']}"
-    if "max" in metadata and size > metadata["max"]:
-        return f"Member must have length less than or equal to {metadata['max']}"
-    return None
-
-
-def _check_string(shape: Shape, value: str, path: str) -> Violation | None:
-    metadata = shape.metadata
-    enum: list[str] = metadata.get("enum") or []
-    if enum and value not in enum:
-        return Violation(
-            path, value, f"Member must satisfy enum value set: [{', '.join(enum)}]", shape.name
-        )
-    rule = _length_rules(shape, len(value))
-    if rule is None and "pattern" in metadata and not pattern_matcher(metadata["pattern"])(value):
-        rule = f"Member must satisfy regular expression pattern: {metadata['pattern']}"
-    return None if rule is None else Violation(path, value, rule, shape.name)
-
-
-def _check_number(shape: Shape, value: int | float, path: str) -> Violation | None:
-    metadata = shape.metadata
-    if "min" in metadata and value < metadata["min"]:
-        return Violation(
-            path,
-            value,
-            f"Member must have value greater than or equal to {metadata['min']}",
-            shape.name,
-        )
-    if "max" in metadata and value > metadata["max"]:
-        return Violation(
-            path,
-            value,
-            f"Member must have value less than or equal to {metadata['max']}",
-            shape.name,
-        )
-    return None
-
+Validator = Callable[[object, str], Sequence[Violation]]
+_NONE: Sequence[Violation] = ()
+_validators: dict[str, Validator] = {}
 
 _PYTHON_TYPES: Mapping[str, tuple[type, ...]] = {
     "string": (str,),
@@ -168,89 +134,146 @@ _TYPE_RULES: Mapping[str, str] = {
 def check(shape: Shape, value: object, path: str) -> list[Violation]:
     """Every constraint of ``shape`` (and its members) that ``value`` breaks, in member order.
 
-    One generic walk over the model: required members, types, enums, string/list/map lengths,
-    numeric ranges and patterns. It serves both the service's ValidationException and the
-    seed-time checks of ``FakeOmics.add_run_cache``.
+    It serves both the service's ValidationException and the seed-time checks of
+    ``FakeOmics.add_run_cache``.
     """
+    return list(validator(shape)(value, path))
+
+
+def validator(shape: Shape) -> Validator:
+    found = _validators.get(shape.name)
+    if found is None:
+        found = _validators[shape.name] = _compile(shape)
+    return found
+
+
+def _compile(shape: Shape) -> Validator:
     kind = shape.type_name
     expected = _PYTHON_TYPES.get(kind)
-    if expected is not None and (
-        not isinstance(value, expected) or (kind != "boolean" and isinstance(value, bool))
-    ):
-        return [Violation(path, value, _TYPE_RULES[kind], shape.name)]
-    if kind == "string":
-        assert isinstance(value, str)
-        found = _check_string(shape, value, path)
-        return [] if found is None else [found]
-    if kind in ("integer", "long", "float", "double"):
-        assert isinstance(value, (int, float))
-        found = _check_number(shape, value, path)
-        return [] if found is None else [found]
-    if kind == "structure":
-        assert isinstance(value, dict)
-        return _check_structure(shape, value, path)
-    if kind == "map":
-        assert isinstance(value, dict)
-        return _check_map(shape, value, path)
-    if kind == "list":
-        assert isinstance(value, (list, tuple))
-        return _check_list(shape, value, path)
-    return []
+    if expected is None:  # timestamps, blobs, documents: nothing the model constrains here
+        return lambda value, path: _NONE
+    type_rule = _TYPE_RULES[kind]
+    name = shape.name
+    checks = {
+        "string": _string_checks,
+        "structure": _structure_checks,
+        "map": _map_checks,
+        "list": _list_checks,
+    }.get(kind, _number_checks)(shape)
+
+    def validate(value: object, path: str) -> Sequence[Violation]:
+        # bool is an int in Python, but never a valid number for the service.
+        if not isinstance(value, expected) or (isinstance(value, bool) and kind != "boolean"):
+            return (Violation(path, value, type_rule, name),)
+        return checks(value, path)
+
+    return validate
+
+
+def _size_checker(shape: Shape, noun: str) -> Callable[[object, int, str], Violation | None]:
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+
+    def sized(value: object, size: int, path: str) -> Violation | None:
+        if low is not None and size < low:
+            return Violation(
+                path, value, f"Member must have {noun} greater than or equal to {low}", shape.name
+            )
+        if high is not None and size > high:
+            return Violation(
+                path, value, f"Member must have {noun} less than or equal to {high}", shape.name
+            )
+        return None
+
+    return sized
+
+
+def _string_checks(shape: Shape) -> Validator:
+    metadata = shape.metadata
+    enum: list[str] = metadata.get("enum") or []
+    allowed = frozenset(enum)
+    enum_rule = f"Member must satisfy enum value set: [{', '.join(enum)}]"
+    sized = _size_checker(shape, "length")
+    pattern = metadata.get("pattern")
+    matches = pattern_matcher(pattern) if pattern is not None else None
+    pattern_rule = f"Member must satisfy regular expression pattern: {pattern}"
+
+    def validate(value: Any, path: str) -> Sequence[Violation]:
+        if allowed and value not in allowed:
+            return (Violation(path, value, enum_rule, shape.name),)
+        wrong_size = sized(value, len(value), path)
+        if wrong_size is not None:
+            return (wrong_size,)
+        if matches is not None and not matches(value):
+            return (Violation(path, value, pattern_rule, shape.name),)
+        return _NONE
+
+    return validate
+
+
+def _number_checks(shape: Shape) -> Validator:
+    sized = _size_checker(shape, "value")
+
+    def validate(value: Any, path: str) -> Sequence[Violation]:
+        wrong = sized(value, value, path)
+        return _NONE if wrong is None else (wrong,)
+
+    return validate
 
 
 def _join(path: str, member: str) -> str:
     return f"{path}.{member}" if path else member
 
 
-def _check_structure(shape: Shape, value: Mapping[str, object], path: str) -> list[Violation]:
-    found: list[Violation] = []
+def _structure_checks(shape: Shape) -> Validator:
     members = shape.members  # type: ignore[attr-defined]
-    for name in shape.required_members:
-        if value.get(name) is None:
-            found.append(
-                Violation(_join(path, name), None, "Member must not be null", members[name].name)
-            )
-    for name, member_shape in members.items():
-        member_value = value.get(name)
-        if member_value is not None:
-            found.extend(check(member_shape, member_value, _join(path, name)))
-    return found
+    required = [(name, members[name].name) for name in shape.required_members]
+    member_shapes = list(members.items())
+
+    def validate(value: Any, path: str) -> Sequence[Violation]:
+        found: list[Violation] = []
+        for name, member_shape_name in required:
+            if value.get(name) is None:
+                found.append(
+                    Violation(_join(path, name), None, "Member must not be null", member_shape_name)
+                )
+        for name, member_shape in member_shapes:
+            member_value = value.get(name)
+            if member_value is not None:
+                found.extend(validator(member_shape)(member_value, _join(path, name)))
+        return found
+
+    return validate
 
 
-def _check_map(shape: Shape, value: Mapping[object, object], path: str) -> list[Violation]:
-    found: list[Violation] = []
-    size_rule = _length_rules(shape, len(value))
-    if size_rule is not None:
-        found.append(Violation(path, value, size_rule, shape.name))
+def _map_checks(shape: Shape) -> Validator:
+    sized = _size_checker(shape, "length")
     key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
-    # AWS reports a bad key or value against the map itself, wrapping the member rule.
-    for key, item in value.items():
-        for problem in check(key_shape, key, path):
-            found.append(
-                Violation(
-                    path, key, f"Map keys must satisfy constraint: [{problem.rule}]", key_shape.name
-                )
-            )
-        for problem in check(value_shape, item, path):
-            found.append(
-                Violation(
-                    path,
-                    item,
-                    f"Map values must satisfy constraint: [{problem.rule}]",
-                    value_shape.name,
-                )
-            )
-    return found
+
+    def validate(value: Any, path: str) -> Sequence[Violation]:
+        wrong_size = sized(value, len(value), path)
+        found = [] if wrong_size is None else [wrong_size]
+        # AWS reports a bad key or value against the map itself, wrapping the member rule.
+        for key, item in value.items():
+            for problem in validator(key_shape)(key, path):
+                rule = f"Map keys must satisfy constraint: [{problem.rule}]"
+                found.append(Violation(path, key, rule, key_shape.name))
+            for problem in validator(value_shape)(item, path):
+                rule = f"Map values must satisfy constraint: [{problem.rule}]"
+                found.append(Violation(path, item, rule, value_shape.name))
+        return found
+
+    return validate
 
 
-def _check_list(
-    shape: Shape, value: list[object] | tuple[object, ...], path: str
-) -> list[Violation]:
-    found: list[Violation] = []
-    size_rule = _length_rules(shape, len(value))
-    if size_rule is not None:
-        found.append(Violation(path, value, size_rule, shape.name))
+def _list_checks(shape: Shape) -> Validator:
+    sized = _size_checker(shape, "length")
     member_shape = shape.member  # type: ignore[attr-defined]
-    for index, item in enumerate(value):
-        found.extend(check(member_shape, item, f"{path}.{index + 1}"))
-    return found
+
+    def validate(value: Any, path: str) -> Sequence[Violation]:
+        wrong_size = sized(value, len(value), path)
+        found = [] if wrong_size is None else [wrong_size]
+        for index, item in enumerate(value, 1):
+            found.extend(validator(member_shape)(item, f"{path}.{index}"))
+        return found
+
+    return validate

@@ -7,7 +7,7 @@ against the model) and returns the JSON body to send, or raises :class:`ServiceE
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytest_omics_cache._registry import Registry
 
@@ -21,8 +21,7 @@ class ServiceError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
     account: str
     region: str
 

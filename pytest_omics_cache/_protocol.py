@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import itertools
 import json
 import re
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pytest_omics_cache import _model
@@ -24,8 +26,7 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
 
 
-@dataclass(frozen=True)
-class WireRequest:
+class WireRequest(NamedTuple):
     """An HTTP request as it would leave the machine."""
 
     method: str
@@ -34,8 +35,7 @@ class WireRequest:
     body: bytes
 
 
-@dataclass(frozen=True)
-class WireResponse:
+class WireResponse(NamedTuple):
     """An HTTP response as the service would send it."""
 
     status: int
@@ -51,11 +51,16 @@ class MalformedRequest(Exception):
 
 
 @dataclass(frozen=True)
-class _Route:
-    operation: str
+class OperationSpec:
+    """What the wire needs to know of one operation, read from the model once."""
+
+    name: str
+    model: OperationModel
+    input_shape: Shape
     method: str
-    # Matches the end of the path, so a custom endpoint_url with a path prefix still routes.
+    #: Matches the end of a path, so a custom endpoint_url with a path prefix still routes.
     path: re.Pattern[str]
+    success_status: int
 
 
 def _uri_regex(request_uri: str) -> re.Pattern[str]:
@@ -73,31 +78,37 @@ def _uri_regex(request_uri: str) -> re.Pattern[str]:
 
 
 @functools.cache
-def _path_regex(operation_name: str) -> re.Pattern[str]:
-    return _uri_regex(_model.operation(operation_name).http["requestUri"])
-
-
-@functools.cache
-def _routes() -> dict[str, _Route]:
-    routes = {}
-    for name in _model.SERVED_OPERATIONS:
-        routes[name] = _Route(name, _model.operation(name).http["method"], _path_regex(name))
-    return routes
-
-
-def route(method: str, path: str) -> str | None:
-    """The served operation a method and path belong to, or None."""
-    for candidate in _routes().values():
-        if candidate.method == method and candidate.path.fullmatch(path):
-            return candidate.operation
-    return None
-
-
-def served_route_matches(operation: str, method: str, path: str) -> bool:
-    candidate = _routes().get(operation)
-    return (
-        candidate is not None and candidate.method == method and bool(candidate.path.search(path))
+def spec(name: str) -> OperationSpec:
+    model = _model.operation(name)
+    input_shape = model.input_shape
+    assert input_shape is not None  # every run-cache operation has one
+    return OperationSpec(
+        name=name,
+        model=model,
+        input_shape=input_shape,
+        method=model.http["method"],
+        path=_uri_regex(model.http["requestUri"]),
+        success_status=model.http.get("responseCode", 200),
     )
+
+
+def find_operation(method: str, path: str, named: str | None = None) -> OperationSpec | None:
+    """The served operation of this request, or None.
+
+    ``named`` is what the transport already knows (botocore names the operation it sends);
+    it must still agree with the method and path. Without it the path alone decides.
+    """
+    if named is not None:
+        if named not in _model.SERVED_OPERATIONS:
+            return None
+        candidate = spec(named)
+        matched = candidate.method == method and candidate.path.search(path) is not None
+        return candidate if matched else None
+    for name in _model.SERVED_OPERATIONS:
+        candidate = spec(name)
+        if candidate.method == method and candidate.path.fullmatch(path):
+            return candidate
+    return None
 
 
 # --- reading requests -------------------------------------------------------------------------
@@ -112,17 +123,14 @@ def _read_scalar(shape: Shape, raw: str) -> object:
     return raw
 
 
-def parse_params(operation: OperationModel, request: WireRequest) -> dict[str, object]:
+def parse_params(operation: OperationSpec, request: WireRequest) -> dict[str, object]:
     """The operation's input as boto3 names it (``{"id": "123"}``): from URI, query and body."""
-    input_shape = operation.input_shape
-    if input_shape is None:
-        return {}
     split = urlsplit(request.url)
-    labels = _path_regex(operation.name).search(split.path)
-    query = dict(parse_qsl(split.query, keep_blank_values=True))
+    labels = operation.path.search(split.path)
+    query = dict(parse_qsl(split.query, keep_blank_values=True)) if split.query else {}
     body: dict[str, object] | None = None
     params: dict[str, object] = {}
-    for name, member in input_shape.members.items():
+    for name, member in operation.input_shape.members.items():  # type: ignore[attr-defined]
         location = member.serialization.get("location")
         wire_name = member.serialization.get("name", name)
         if location == "uri":
@@ -203,22 +211,33 @@ def _to_wire(shape: Shape, value: object) -> object:
     return value
 
 
-def output_body(operation: OperationModel, result: Mapping[str, object]) -> bytes:
+def output_body(operation: OperationSpec, result: Mapping[str, object]) -> bytes:
     """``result`` (boto3 names, Python values) as the JSON body of the operation's output."""
-    output_shape = operation.output_shape
+    output_shape = operation.model.output_shape
     if output_shape is None:
         return b""
     return json.dumps(_to_wire(output_shape, dict(result)), separators=(",", ":")).encode()
+
+
+@functools.lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    return email.utils.formatdate(second, usegmt=True)
+
+
+# Request ids look like the service's (UUIDs) and are unique in the process: a random prefix
+# per process and a counter, which costs far less per response than uuid4().
+_REQUEST_ID_PREFIX = str(uuid.uuid4())[:24]
+_request_numbers = itertools.count(1)
 
 
 def response(
     status: int, body: bytes, extra_headers: Mapping[str, str] | None = None
 ) -> WireResponse:
     headers = {
-        "Date": email.utils.formatdate(usegmt=True),
+        "Date": _http_date(int(time.time())),
         "Content-Type": "application/json",
         "Content-Length": str(len(body)),
-        "x-amzn-RequestId": str(uuid.uuid4()),
+        "x-amzn-RequestId": f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}",
     }
     if extra_headers:
         headers.update(extra_headers)

@@ -14,8 +14,8 @@ def build(account: str, region: str, fields: Mapping[str, Any]) -> StoredRunCach
     """A stored cache from Get-shaped ``fields`` (None means unset), or a ValueError that names
     every bad field, its value and the model's rule."""
     __tracebackhide__ = True
-    operation = _model.operation("GetRunCache")
-    shape = operation.output_shape
+    operation = _protocol.spec("GetRunCache")
+    shape = operation.model.output_shape
     assert shape is not None
     members = shape.members
     data: dict[str, Any] = {}

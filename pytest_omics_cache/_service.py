@@ -25,25 +25,22 @@ class OmicsService:
         self, request: _protocol.WireRequest, operation: str | None = None
     ) -> _protocol.WireResponse:
         """Answer one HTTP request. ``operation`` is the transport's own knowledge of it, if any."""
-        path = urlsplit(request.url).path
-        if operation is None:
-            operation = _protocol.route(request.method, path)
-        if operation is None or not _protocol.served_route_matches(operation, request.method, path):
+        operation_spec = _protocol.find_operation(
+            request.method, urlsplit(request.url).path, operation
+        )
+        if operation_spec is None:
             raise UnservedRequestError(_unserved_message(request, operation))
-        operation_model = _model.operation(operation)
-        input_shape = operation_model.input_shape
-        assert input_shape is not None  # every run-cache operation has one
         caller = Caller(
             self.options.account, _protocol.request_region(request, self.options.region)
         )
         params: dict[str, object] = {}
         try:
-            params = _protocol.parse_params(operation_model, request)
-            problems = _model.check(input_shape, params, "")
+            params = _protocol.parse_params(operation_spec, request)
+            problems = _model.validator(operation_spec.input_shape)(params, "")
             if problems:
                 raise ServiceError("ValidationException", _model.validation_message(problems))
-            body = HANDLERS[operation](self.registry, caller, params)
-            response = _protocol.response(operation_model.http.get("responseCode", 200), body)
+            body = HANDLERS[operation_spec.name](self.registry, caller, params)
+            response = _protocol.response(operation_spec.success_status, body)
             error_code = None
         except _protocol.MalformedRequest as malformed:
             error_code = "ValidationException"
@@ -53,7 +50,7 @@ class OmicsService:
             response = _protocol.error_response(error.code, error.message)
         self.calls.record(
             Call(
-                operation=operation,
+                operation=operation_spec.name,
                 params=params,
                 region=caller.region,
                 account=caller.account,
@@ -61,7 +58,7 @@ class OmicsService:
                 error_code=error_code,
                 method=request.method,
                 url=request.url,
-                headers=dict(request.headers),
+                headers=request.headers,
             )
         )
         return response

@@ -36,25 +36,27 @@ def _request(method: str, url: str, body: bytes = b"", **headers: str) -> _proto
     ],
 )
 def test_route(method: str, path: str, operation: str | None) -> None:
-    assert _protocol.route(method, path) == operation
+    found = _protocol.find_operation(method, path)
+
+    assert (found and found.name) == operation
 
 
 def test_query_parameters_are_typed_by_the_model() -> None:
-    operation = MODEL.operation_model("ListRunCaches")
+    operation = _protocol.spec("ListRunCaches")
     request = _request("GET", "https://h/runCache?maxResults=5&startingToken=abc%3D")
 
     assert _protocol.parse_params(operation, request) == {"maxResults": 5, "startingToken": "abc="}
 
 
 def test_a_non_numeric_query_integer_is_malformed() -> None:
-    operation = MODEL.operation_model("ListRunCaches")
+    operation = _protocol.spec("ListRunCaches")
 
     with pytest.raises(_protocol.MalformedRequest, match="'many' is not a valid integer"):
         _protocol.parse_params(operation, _request("GET", "https://h/runCache?maxResults=many"))
 
 
 def test_body_members_and_uri_labels() -> None:
-    operation = MODEL.operation_model("UpdateRunCache")
+    operation = _protocol.spec("UpdateRunCache")
     body = json.dumps({"name": "n", "cacheBehavior": "CACHE_ALWAYS", "unknown": 1}).encode()
 
     params = _protocol.parse_params(
@@ -72,20 +74,20 @@ def test_body_members_and_uri_labels() -> None:
     ],
 )
 def test_malformed_bodies(body: bytes, message: str) -> None:
-    operation = MODEL.operation_model("CreateRunCache")
+    operation = _protocol.spec("CreateRunCache")
 
     with pytest.raises(_protocol.MalformedRequest, match=message):
         _protocol.parse_params(operation, _request("POST", "https://h/runCache", body))
 
 
 def test_empty_body_has_no_members() -> None:
-    operation = MODEL.operation_model("CreateRunCache")
+    operation = _protocol.spec("CreateRunCache")
 
     assert _protocol.parse_params(operation, _request("POST", "https://h/runCache", b"  ")) == {}
 
 
 def test_output_serialization_follows_the_shapes() -> None:
-    operation = MODEL.operation_model("ListRunCaches")
+    operation = _protocol.spec("ListRunCaches")
     when = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
 
     body = _protocol.output_body(
@@ -104,7 +106,7 @@ def test_timestamps_without_a_format_are_epoch_seconds() -> None:
 
 
 def test_operation_without_output_has_an_empty_body() -> None:
-    assert _protocol.output_body(MODEL.operation_model("UpdateRunCache"), {}) == b""
+    assert _protocol.output_body(_protocol.spec("UpdateRunCache"), {}) == b""
 
 
 @pytest.mark.parametrize(
