@@ -176,3 +176,40 @@ def test_moto_alone_would_not_serve_omics() -> None:
         client = boto3.client("omics", region_name="us-east-1")
         with pytest.raises(client.exceptions.ClientError, match="Not yet implemented"):
             client.get_run_cache(id="1")
+
+
+def test_recorded_headers_read_like_a_dict(fake_omics: FakeOmics, omics: Any) -> None:
+    cache = fake_omics.add_run_cache()
+    omics.get_run_cache(id=cache["id"])
+
+    headers = fake_omics.get_call().headers
+
+    assert dict(headers) == {name: headers[name] for name in headers}
+    assert len(headers) == len(dict(headers)) >= 3
+    assert headers["authorization"] == headers["Authorization"]  # case-insensitive, like HTTP
+    assert repr(headers) == repr(dict(headers))
+
+
+def test_an_emit_patched_by_someone_else_keeps_working(
+    monkeypatch: pytest.MonkeyPatch, make_client: Any
+) -> None:
+    from botocore.hooks import HierarchicalEmitter
+
+    seen: list[str] = []
+    botocore_emit = HierarchicalEmitter.emit
+
+    def instrumented(self: Any, event_name: str, **kwargs: Any) -> Any:
+        seen.append(event_name)
+        return botocore_emit(self, event_name, **kwargs)
+
+    monkeypatch.setattr(HierarchicalEmitter, "emit", instrumented)
+    client = make_client()
+    fake = FakeOmics()
+    cache = fake.add_run_cache()
+
+    with fake._activated():
+        assert client.get_run_cache(id=cache["id"])["id"] == cache["id"]
+
+    assert "request-created.omics.GetRunCache" in seen  # the other hook still ran
+    assert "before-send.omics.GetRunCache" not in seen  # answered by the fake first
+    assert HierarchicalEmitter.__dict__["emit"] is instrumented
