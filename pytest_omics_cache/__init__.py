@@ -3,5 +3,6 @@
 from pytest_omics_cache._calls import Call
 from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._fake import FakeOmics
+from pytest_omics_cache._injections import Injection
 
-__all__ = ["Call", "FakeOmics", "UnservedRequestError"]
+__all__ = ["Call", "FakeOmics", "Injection", "UnservedRequestError"]

@@ -20,14 +20,22 @@ class Call:
     params: Mapping[str, Any]
     region: str
     account: str
-    status_code: int
+    #: The HTTP status sent; None when a transport fault was injected (no response at all).
+    status_code: int | None
     #: The error code sent (``"ResourceNotFoundException"``), or None for a success.
     error_code: str | None
     method: str
     url: str
     headers: Mapping[str, str] = field(repr=False)
+    #: The injected transport fault (``"read-timeout"``), or None.
+    fault: str | None = None
 
     def describe(self) -> str:
+        if self.fault is not None:
+            return (
+                f"{self.operation}({_format_params(self.params)}) in {self.region}"
+                f" -> fault {self.fault}"
+            )
         outcome = self.error_code or "OK"
         return (
             f"{self.operation}({_format_params(self.params)}) in {self.region}"

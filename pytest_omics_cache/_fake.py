@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from pytest_omics_cache._calls import Call, CallLog
+from pytest_omics_cache._injections import FAULT_EXCEPTIONS, Injection, Injections
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 from pytest_omics_cache._registry import Registry, RunCacheDict
 
@@ -23,12 +24,28 @@ class FakeOmics:
     the process sends its run-cache requests here instead of to AWS.
     """
 
-    def __init__(self, *, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> None:
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account: str = DEFAULT_ACCOUNT,
+        real_sleep: bool = False,
+        assert_all_errors_fired: bool = True,
+    ) -> None:
         """``region`` and ``account`` are the defaults for seeding; ``account`` is also the
-        account every request is taken to come from. A bad value is a ``ValueError``."""
-        self._options = Options(region=region, account=account).validated()
+        account every request is taken to come from. ``real_sleep`` lets botocore sleep between
+        retries; ``assert_all_errors_fired`` makes unfired finite injections fail the test.
+        A bad value is a ``ValueError``."""
+        self._options = Options(
+            region=region,
+            account=account,
+            real_sleep=real_sleep,
+            assert_all_errors_fired=assert_all_errors_fired,
+        ).validated()
         self._registry = Registry()
         self._calls = CallLog()
+        self._injections = Injections()
+        self._retry_delays: list[float] = []
         self._service: OmicsService | None = None
 
     @property
@@ -96,6 +113,79 @@ class FakeOmics:
             )
         return copy.deepcopy(stored.data)
 
+    def add_error(
+        self,
+        code: str | type[Exception],
+        *,
+        operation: str | None = "GetRunCache",
+        id: str | None = None,  # noqa: A002 - boto3's own field name
+        region: str | None = None,
+        message: str | None = None,
+        times: int | None = 1,
+        after: int = 0,
+    ) -> Injection:
+        """Answer the next matching request(s) with the service error ``code``.
+
+        ``code`` is an error the served operations document (``"ThrottlingException"``, ...) or
+        its exception class (``client.exceptions.ThrottlingException``). The error is sent as
+        the service sends it: the model's HTTP status, ``x-amzn-ErrorType`` and a JSON
+        ``message`` (``message``, or a default per code), and botocore's retries handle it as
+        they would from AWS. ``operation`` (None for every served operation), ``id`` and
+        ``region`` narrow which requests match; ``after`` lets that many matching requests
+        through first; ``times`` is how many get the error (None: every one after that).
+        Injections are consulted in the order they were added. Returns a handle whose
+        ``fired`` counts the requests it answered.
+        """
+        __tracebackhide__ = True
+        name = code.__name__ if isinstance(code, type) else code
+        valid = _model_error_codes()
+        if name not in valid:
+            raise ValueError(
+                f"add_error: {code!r} is not an error the run-cache operations answer with;"
+                f" valid codes are: {', '.join(valid)}"
+            )
+        _check_target("add_error", operation, id, region, times, after)
+        if message is not None and not isinstance(message, str):
+            raise ValueError(f"add_error: message={message!r} must be a string")
+        return self._injections.add(
+            Injection(name, "error", operation, id, region, message, times, after)
+        )
+
+    def add_fault(
+        self,
+        kind: str,
+        *,
+        operation: str | None = "GetRunCache",
+        id: str | None = None,  # noqa: A002 - boto3's own field name
+        region: str | None = None,
+        times: int | None = 1,
+        after: int = 0,
+    ) -> Injection:
+        """Fail the next matching request(s) in the transport instead of answering.
+
+        ``kind`` is ``"connection"`` (botocore raises ``EndpointConnectionError``),
+        ``"connect-timeout"`` (``ConnectTimeoutError``) or ``"read-timeout"``
+        (``ReadTimeoutError``): the exceptions botocore's HTTP layer raises, retried as botocore
+        retries them. The other parameters match requests as in ``add_error``.
+        """
+        __tracebackhide__ = True
+        if kind not in FAULT_EXCEPTIONS:
+            kinds = ", ".join(f"{k!r} ({e})" for k, e in FAULT_EXCEPTIONS.items())
+            raise ValueError(f"add_fault: unknown kind {kind!r}; valid kinds are: {kinds}")
+        _check_target("add_fault", operation, id, region, times, after)
+        return self._injections.add(
+            Injection(kind, "fault", operation, id, region, None, times, after)
+        )
+
+    @property
+    def retry_delays(self) -> list[float]:
+        """The backoff delays (seconds) botocore asked to sleep between retries, in order.
+
+        While the fake is active these sleeps are skipped (unless ``real_sleep``), so a test
+        can assert on botocore's backoff without waiting for it.
+        """
+        return list(self._retry_delays)
+
     def get_calls(self, operation: str | None = None) -> list[Call]:
         """Every request served so far, in order; only ``operation``'s if given
         (e.g. ``"GetRunCache"``). Each HTTP attempt is one call, so retries show up."""
@@ -116,6 +206,62 @@ class FakeOmics:
         from pytest_omics_cache._service import OmicsService
 
         if self._service is None:
-            self._service = OmicsService(self._registry, self._calls, self._options)
-        with _intercept.serving(self._service):
+            self._service = OmicsService(
+                self._registry,
+                self._calls,
+                self._options,
+                self._injections,
+                self._retry_delays,
+            )
+        with _intercept.serving(self._service, skip_sleeps=not self._options.real_sleep):
             yield self
+
+    def _unfired_injections_error(self) -> AssertionError | None:
+        """The teardown failure for finite injections that did not fire as often as asked."""
+        unfired = self._injections.unfired()
+        if not unfired:
+            return None
+        listing = "\n".join(f"  - {injection.describe()}" for injection in unfired)
+        return AssertionError(
+            f"fake_omics: {len(unfired)} injected error(s)/fault(s) did not fire as often as"
+            f" asked:\n{listing}\nEach injection with a finite `times` must fire that often."
+            " If that is intended, pass times=None, or opt out with"
+            " @pytest.mark.fake_omics(assert_all_errors_fired=False) or the ini option"
+            " fake_omics_assert_all_errors_fired = false."
+        )
+
+
+def _model_error_codes() -> tuple[str, ...]:
+    from pytest_omics_cache import _model
+
+    return _model.error_codes()
+
+
+def _check_target(
+    method: str,
+    operation: str | None,
+    cache_id: str | None,
+    region: str | None,
+    times: int | None,
+    after: int,
+) -> None:
+    """A ValueError naming the bad argument of add_error / add_fault, if any."""
+    from pytest_omics_cache import _model
+
+    if operation is not None and operation not in _model.SERVED_OPERATIONS:
+        served = ", ".join(_model.SERVED_OPERATIONS)
+        raise ValueError(
+            f"{method}: operation={operation!r} is not served by the fake; use one of {served},"
+            " or None for all of them"
+        )
+    if cache_id is not None and not isinstance(cache_id, str):
+        raise ValueError(f"{method}: id={cache_id!r} must be a string, as boto3 sends it")
+    if region is not None:
+        try:
+            Options(region=region).validated()
+        except ValueError as error:
+            raise ValueError(f"{method}: {error}") from None
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise ValueError(f"{method}: times={times!r} must be a positive int, or None for always")
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise ValueError(f"{method}: after={after!r} must be an int >= 0")

@@ -15,26 +15,36 @@ Why these two hooks (see botocore's endpoint.py and signers.py):
   read the real credential chain (files, SSO, processes, instance metadata). The session's own
   cache is left alone: after the fake stops, a session resolves credentials as it would have.
 
-All are class attributes swapped while a fake is active and put back exactly afterwards; the
-process environment is never touched.
+* Skip botocore's retry sleeps (unless the test asks for real ones): ``Endpoint._needs_retry``
+  sleeps through the ``time`` module of ``botocore.endpoint``, its only use of it, so that module
+  gets a ``time`` whose ``sleep`` records the delay instead; adaptive mode's rate limiter waits
+  on a condition in ``TokenBucket.acquire``, which is made to grant at once. Both are looked up
+  at call time, so existing clients are covered; ``time.sleep`` elsewhere is left alone.
+
+All are attributes swapped while a fake is active and put back exactly afterwards; the process
+environment is never touched.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import botocore.endpoint
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials
+from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.hooks import HierarchicalEmitter
+from botocore.retries.bucket import TokenBucket
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
 from pytest_omics_cache._protocol import WireRequest, WireResponse
-from pytest_omics_cache._service import OmicsService
+from pytest_omics_cache._service import InjectedFault, OmicsService
 
 _BEFORE_SEND = "before-send.omics."
 
@@ -103,10 +113,23 @@ def _aws_response(url: str, answer: WireResponse) -> AWSResponse:
     return AWSResponse(url, answer.status, answer.headers, _Body(answer.body))  # type: ignore[arg-type]
 
 
+_FAULTS: dict[str, Callable[[str, Exception], Exception]] = {
+    "connection": lambda url, error: EndpointConnectionError(endpoint_url=url, error=error),
+    "connect-timeout": lambda url, error: ConnectTimeoutError(endpoint_url=url, error=error),
+    "read-timeout": lambda url, error: ReadTimeoutError(endpoint_url=url, error=error),
+}
+
+
 def _answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, AWSResponse]]:
     service = _active
     assert service is not None
-    answer = service.handle(_wire_request(request), event_name[len(_BEFORE_SEND) :])
+    try:
+        answer = service.handle(_wire_request(request), event_name[len(_BEFORE_SEND) :])
+    except InjectedFault as fault:
+        # What botocore's URLLib3Session raises for the same failure; botocore's retry handler
+        # treats it as it would a real one.
+        cause = OSError(f"{fault.kind} injected by pytest-omics-cache")
+        raise _FAULTS[fault.kind](fault.url, cause) from None
     # The shape `emit` returns: (handler, response) pairs; botocore takes the first response.
     return [(_answer, _aws_response(request.url, answer))]
 
@@ -154,9 +177,30 @@ def _get_credentials(self: Session) -> Credentials:
     return _FAKE_CREDENTIALS
 
 
+class _TimeWithoutSleep:
+    """``botocore.endpoint``'s view of the ``time`` module while retry sleeps are skipped."""
+
+    def __init__(self, record: Callable[[float], None]) -> None:
+        self._record = record
+
+    def sleep(self, seconds: float) -> None:
+        self._record(seconds)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+def _acquire_at_once(self: object, amount: int = 1, block: bool = True) -> bool:
+    return True
+
+
 @contextmanager
-def serving(service: OmicsService) -> Iterator[None]:
-    """Route every omics request in the process to ``service`` until the block exits."""
+def serving(service: OmicsService, *, skip_sleeps: bool = True) -> Iterator[None]:
+    """Route every omics request in the process to ``service`` until the block exits.
+
+    With ``skip_sleeps`` botocore's retry backoff is recorded in ``service.retry_delays``
+    instead of slept.
+    """
     global _active
     with _lock:
         if _active is not None:
@@ -164,7 +208,7 @@ def serving(service: OmicsService) -> Iterator[None]:
                 "a fake omics service is already active in this process; use one fake_omics"
                 " at a time (nested or concurrent fakes would silently share requests)"
             )
-        undo = _install()
+        undo = _install(service if skip_sleeps else None)
         _active = service
     try:
         yield
@@ -175,7 +219,7 @@ def serving(service: OmicsService) -> Iterator[None]:
                 step()
 
 
-def _install() -> list[Callable[[], None]]:
+def _install(skip_sleeps_for: OmicsService | None) -> list[Callable[[], None]]:
     global _original_emit, _original_get_auth_instance
     _original_emit = HierarchicalEmitter.__dict__["emit"]
     _original_get_auth_instance = RequestSigner.__dict__["get_auth_instance"]
@@ -186,7 +230,15 @@ def _install() -> list[Callable[[], None]]:
         (RequestSigner, "get_auth_instance", _get_auth_instance),
         (Session, "get_credentials", _get_credentials),
     )
-    for cls, name, replacement in hooks:
-        undo.append(functools.partial(setattr, cls, name, cls.__dict__[name]))
-        setattr(cls, name, replacement)
+    patches: list[tuple[object, str, object]] = [
+        (cls, name, replacement) for cls, name, replacement in hooks
+    ]
+    if skip_sleeps_for is not None:
+        patches.append(
+            (botocore.endpoint, "time", _TimeWithoutSleep(skip_sleeps_for.retry_delays.append))
+        )
+        patches.append((TokenBucket, "acquire", _acquire_at_once))
+    for owner, name, replacement in patches:
+        undo.append(functools.partial(setattr, owner, name, vars(owner)[name]))
+        setattr(owner, name, replacement)
     return undo

@@ -35,6 +35,14 @@ def operation(name: str) -> OperationModel:
 
 
 @functools.cache
+def error_codes() -> tuple[str, ...]:
+    """Every error the served operations can answer with, per the model."""
+    return tuple(
+        sorted({e.name for name in SERVED_OPERATIONS for e in operation(name).error_shapes})
+    )
+
+
+@functools.cache
 def error_status(code: str) -> int:
     """The HTTP status the model gives an error shape (``httpStatusCode``)."""
     shape = service_model().shape_for(code)

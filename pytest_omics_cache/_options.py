@@ -22,6 +22,10 @@ class Options:
     region: str = DEFAULT_REGION
     #: The account the code under test calls from, and of seeded caches by default.
     account: str = DEFAULT_ACCOUNT
+    #: Let botocore really sleep between retries (by default the fake skips those sleeps).
+    real_sleep: bool = False
+    #: Fail the test at teardown if an injection with a finite ``times`` did not fire that often.
+    assert_all_errors_fired: bool = True
 
     def validated(self) -> Options:
         """Self, or a ValueError that names the bad option, its value and the rule."""
@@ -31,6 +35,9 @@ class Options:
             raise ValueError(
                 f"region={self.region!r} is not an AWS region name (expected e.g. 'us-east-1')"
             )
+        for flag in ("real_sleep", "assert_all_errors_fired"):
+            if not isinstance(getattr(self, flag), bool):
+                raise ValueError(f"{flag}={getattr(self, flag)!r} must be True or False")
         account_shape = _model.service_model().shape_for("AwsAccountId")
         problems = _model.check(account_shape, self.account, "account")
         if problems:

@@ -4,15 +4,25 @@ identify the operation and region -> read and validate parameters -> handler -> 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from pytest_omics_cache import _model, _protocol
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._errors import UnservedRequestError
+from pytest_omics_cache._injections import Injections, default_message
 from pytest_omics_cache._operations import HANDLERS, Caller, ServiceError
 from pytest_omics_cache._options import Options
 from pytest_omics_cache._registry import Registry
+
+
+class InjectedFault(Exception):
+    """A transport fault the test asked for; each transport adapter raises its own equivalent."""
+
+    def __init__(self, kind: str, url: str) -> None:
+        super().__init__(f"{kind} on {url}")
+        self.kind = kind
+        self.url = url
 
 
 @dataclass
@@ -20,11 +30,18 @@ class OmicsService:
     registry: Registry
     calls: CallLog
     options: Options
+    injections: Injections = field(default_factory=Injections)
+    #: Backoff delays botocore asked to sleep between retries (and that were skipped).
+    retry_delays: list[float] = field(default_factory=list)
 
     def handle(
         self, request: _protocol.WireRequest, operation: str | None = None
     ) -> _protocol.WireResponse:
-        """Answer one HTTP request. ``operation`` is the transport's own knowledge of it, if any."""
+        """Answer one HTTP request. ``operation`` is the transport's own knowledge of it, if any.
+
+        Raises UnservedRequestError for a request the fake does not serve and InjectedFault
+        for an injected transport fault.
+        """
         operation_spec = _protocol.find_operation(
             request.method, urlsplit(request.url).path, operation
         )
@@ -36,6 +53,21 @@ class OmicsService:
         params: dict[str, object] = {}
         try:
             params = _protocol.parse_params(operation_spec, request)
+            # Injected errors come first: throttling or an outage does not wait for validation.
+            injected = self.injections.fire(operation_spec.name, params.get("id"), caller.region)
+            if injected is not None:
+                if injected.kind == "fault":
+                    self._record(
+                        request, operation_spec.name, params, caller, None, None, injected.code
+                    )
+                    raise InjectedFault(injected.code, request.url)
+                raise ServiceError(
+                    injected.code,
+                    injected.message
+                    or default_message(
+                        injected.code, operation=operation_spec.name, account=caller.account
+                    ),
+                )
             problems = _model.validator(operation_spec.input_shape)(params, "")
             if problems:
                 raise ServiceError("ValidationException", _model.validation_message(problems))
@@ -48,20 +80,33 @@ class OmicsService:
         except ServiceError as error:
             error_code = error.code
             response = _protocol.error_response(error.code, error.message)
+        self._record(request, operation_spec.name, params, caller, response.status, error_code)
+        return response
+
+    def _record(
+        self,
+        request: _protocol.WireRequest,
+        operation: str,
+        params: dict[str, object],
+        caller: Caller,
+        status_code: int | None,
+        error_code: str | None,
+        fault: str | None = None,
+    ) -> None:
         self.calls.record(
             Call(
-                operation=operation_spec.name,
+                operation=operation,
                 params=params,
                 region=caller.region,
                 account=caller.account,
-                status_code=response.status,
+                status_code=status_code,
                 error_code=error_code,
                 method=request.method,
                 url=request.url,
                 headers=request.headers,
+                fault=fault,
             )
         )
-        return response
 
 
 def _unserved_message(request: _protocol.WireRequest, operation: str | None) -> str:

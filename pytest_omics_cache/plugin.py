@@ -2,37 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from dataclasses import fields
+from typing import Literal
 
 import pytest
 
 from pytest_omics_cache._fake import FakeOmics
-from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
+from pytest_omics_cache._options import Options
 
 _SUITE_OPTIONS = pytest.StashKey[Options]()
+_CALL_FAILED = pytest.StashKey[bool]()
 
-_INI = {
-    "region": ("fake_omics_region", DEFAULT_REGION, "Region fake_omics seeds run caches into."),
+# One ini option per Options field: (ini name, ini type, help).
+_INI: dict[str, tuple[str, Literal["string", "bool"], str]] = {
+    "region": ("fake_omics_region", "string", "Region fake_omics seeds run caches into."),
     "account": (
         "fake_omics_account",
-        DEFAULT_ACCOUNT,
+        "string",
         "AWS account fake_omics requests come from and seeds into.",
+    ),
+    "real_sleep": (
+        "fake_omics_real_sleep",
+        "bool",
+        "Let botocore really sleep between retries while fake_omics is active.",
+    ),
+    "assert_all_errors_fired": (
+        "fake_omics_assert_all_errors_fired",
+        "bool",
+        "Fail a test whose finite injected errors/faults did not all fire.",
     ),
 }
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    for ini_name, default, help_text in _INI.values():
-        parser.addini(ini_name, f"{help_text} Default: {default}.", default=default)
+    for field in fields(Options):
+        ini_name, ini_type, help_text = _INI[field.name]
+        parser.addini(
+            ini_name, f"{help_text} Default: {field.default}.", type=ini_type, default=field.default
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_omics(region=..., account=...): options of the fake_omics fixture for this test.",
+        "fake_omics(region=..., account=..., real_sleep=..., assert_all_errors_fired=...):"
+        " options of the fake_omics fixture for this test.",
     )
-    values = {field: str(config.getini(ini)) for field, (ini, _, _) in _INI.items()}
-    options = Options(**values)
+    options = Options(**{name: config.getini(ini) for name, (ini, _, _) in _INI.items()})
     if options != Options():
         # Only a suite that configures the plugin pays for loading the model this early;
         # defaults are known good and an unused plugin must cost nothing.
@@ -42,6 +59,17 @@ def pytest_configure(config: pytest.Config) -> None:
             names = ", ".join(ini for ini, _, _ in _INI.values())
             raise pytest.UsageError(f"pytest-omics-cache ini option ({names}): {error}") from None
     config.stash[_SUITE_OPTIONS] = options
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" and report.failed:
+        # Read by the fixture's teardown: a failed test gets no second, teardown error.
+        item.stash[_CALL_FAILED] = True
+    return report
 
 
 @pytest.fixture
@@ -56,6 +84,15 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
             options = options.updated(marker.kwargs, source="@pytest.mark.fake_omics").validated()
         except ValueError as error:
             pytest.fail(f"@pytest.mark.fake_omics: {error}", pytrace=False)
-    fake = FakeOmics(region=options.region, account=options.account)
+    fake = FakeOmics(
+        region=options.region,
+        account=options.account,
+        real_sleep=options.real_sleep,
+        assert_all_errors_fired=options.assert_all_errors_fired,
+    )
     with fake._activated():
         yield fake
+    if options.assert_all_errors_fired and not request.node.stash.get(_CALL_FAILED, False):
+        unfired = fake._unfired_injections_error()
+        if unfired is not None:
+            raise unfired

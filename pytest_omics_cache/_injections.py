@@ -1,0 +1,115 @@
+"""Injected errors and transport faults: which request gets which, and how often.
+
+Matching rules (documented in the README): injections are consulted in the order they were
+added. An injection *sees* each request that matches its operation, id and region and reaches
+it; it lets the first ``after`` of those through, then fires on the next ``times`` (every one
+when ``times`` is None). The first injection that fires answers the request; later injections
+do not see it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+#: Transport faults, named by what happened, with the botocore exception its HTTP layer raises.
+FAULT_EXCEPTIONS: dict[str, str] = {
+    "connection": "EndpointConnectionError",
+    "connect-timeout": "ConnectTimeoutError",
+    "read-timeout": "ReadTimeoutError",
+}
+
+# What the service says when the test author does not say otherwise. AWS does not document
+# these texts; they follow the wording its services commonly use.
+_DEFAULT_MESSAGES: dict[str, str] = {
+    "AccessDeniedException": (
+        "User: arn:aws:sts::{account}:assumed-role/fake-omics/test is not authorized to perform:"
+        " omics:{operation} because no identity-based policy allows the omics:{operation} action"
+    ),
+    "ConflictException": "The request conflicts with the current state of the resource.",
+    "InternalServerException": "An internal error occurred. Try again.",
+    "RequestTimeoutException": "The request timed out.",
+    "ResourceNotFoundException": "The requested resource was not found.",
+    "ServiceQuotaExceededException": "The request exceeds a service quota.",
+    "ThrottlingException": "Rate exceeded",
+    "ValidationException": "The request failed validation.",
+}
+
+
+def default_message(code: str, *, operation: str, account: str) -> str:
+    return _DEFAULT_MESSAGES[code].format(operation=operation, account=account)
+
+
+@dataclass
+class Injection:
+    """An injected error or transport fault, as returned by ``add_error`` / ``add_fault``.
+
+    ``fired`` tells how many requests it answered so far.
+    """
+
+    #: The error code (``"ThrottlingException"``) or fault kind (``"read-timeout"``).
+    code: str
+    #: ``"error"`` or ``"fault"``.
+    kind: str
+    operation: str | None
+    id: str | None
+    region: str | None
+    message: str | None
+    times: int | None
+    after: int
+    fired: int = 0
+    #: Matching requests it has seen, including the ones let through by ``after``.
+    seen: int = 0
+
+    def describe(self) -> str:
+        target = self.operation or "any operation"
+        narrowed = "".join(
+            f" {name}={value!r}"
+            for name, value in (("id", self.id), ("region", self.region))
+            if value is not None
+        )
+        wanted = "every time" if self.times is None else f"{self.times} time(s)"
+        after = f" after {self.after} request(s)" if self.after else ""
+        return f"{self.code} on {target}{narrowed}: fired {self.fired} of {wanted}{after}"
+
+    @property
+    def unfired(self) -> bool:
+        """True for a finite injection that has not fired as often as asked."""
+        return self.times is not None and self.fired < self.times
+
+    def _matches(self, operation: str, cache_id: object, region: str) -> bool:
+        return (
+            (self.operation is None or self.operation == operation)
+            and (self.id is None or self.id == cache_id)
+            and (self.region is None or self.region == region)
+        )
+
+
+@dataclass
+class Injections:
+    _items: list[Injection] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, injection: Injection) -> Injection:
+        with self._lock:
+            self._items.append(injection)
+        return injection
+
+    def fire(self, operation: str, cache_id: object, region: str) -> Injection | None:
+        """The injection that answers this request, counted as fired; None to serve it."""
+        if not self._items:  # the common case, without taking the lock
+            return None
+        with self._lock:
+            for injection in self._items:
+                if injection.unfired or injection.times is None:
+                    if not injection._matches(operation, cache_id, region):
+                        continue
+                    injection.seen += 1
+                    if injection.seen > injection.after:
+                        injection.fired += 1
+                        return injection
+        return None
+
+    def unfired(self) -> list[Injection]:
+        with self._lock:
+            return [injection for injection in self._items if injection.unfired]
