@@ -118,7 +118,7 @@ class FakeOmics:
         code: str | type[Exception],
         *,
         operation: str | None = "GetRunCache",
-        id: str | None = None,  # noqa: A002 - boto3's own field name
+        id: str | None = None,  # boto3's own field name
         region: str | None = None,
         message: str | None = None,
         times: int | None = 1,
@@ -156,7 +156,7 @@ class FakeOmics:
         kind: str,
         *,
         operation: str | None = "GetRunCache",
-        id: str | None = None,  # noqa: A002 - boto3's own field name
+        id: str | None = None,  # boto3's own field name
         region: str | None = None,
         times: int | None = 1,
         after: int = 0,

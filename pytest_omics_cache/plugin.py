@@ -95,4 +95,5 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
     if options.assert_all_errors_fired and not request.node.stash.get(_CALL_FAILED, False):
         unfired = fake._unfired_injections_error()
         if unfired is not None:
+            __tracebackhide__ = True  # the message says it all; the fixture's code would not
             raise unfired

@@ -6,14 +6,21 @@ that are not ACTIVE, and tells the run where the cached task outputs live.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
+logger = logging.getLogger(__name__)
+
 
 class RunCacheUnavailable(Exception):
     """The configured run cache cannot be used for a new run."""
+
+
+class RunCachePermissionError(Exception):
+    """The pipeline's role may not read the run cache: a configuration error to fix, not retry."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,24 @@ def resolve_run_cache(client: Any, cache_id: str) -> RunCache:
         s3_uri=cache["cacheS3Uri"],
         behavior=cache["cacheBehavior"],
     )
+
+
+def cache_for_run(client: Any, cache_id: str) -> RunCache | None:
+    """The cache a new run should use, or None to start the run without one.
+
+    A run cache only saves time, so while HealthOmics is throttling or failing (after botocore's
+    own retries) the run starts uncached rather than failing the pipeline. Being denied access is
+    a configuration error and is raised.
+    """
+    try:
+        return resolve_run_cache(client, cache_id)
+    except client.exceptions.AccessDeniedException as error:
+        raise RunCachePermissionError(
+            f"the pipeline role may not read run cache {cache_id}: {error}"
+        ) from error
+    except (client.exceptions.ThrottlingException, client.exceptions.InternalServerException):
+        logger.warning("run cache %s unavailable; starting the run without a cache", cache_id)
+        return None
 
 
 def start_run_request(
