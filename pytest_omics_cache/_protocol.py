@@ -61,6 +61,8 @@ class OperationSpec:
     #: Matches the end of a path, so a custom endpoint_url with a path prefix still routes.
     path: re.Pattern[str]
     success_status: int
+    #: The input members as (boto3 name, location, name on the wire, shape).
+    members: tuple[tuple[str, str | None, str, Shape], ...]
 
 
 def _uri_regex(request_uri: str) -> re.Pattern[str]:
@@ -82,6 +84,15 @@ def spec(name: str) -> OperationSpec:
     model = _model.operation(name)
     input_shape = model.input_shape
     assert input_shape is not None  # every run-cache operation has one
+    members = tuple(
+        (
+            member_name,
+            member.serialization.get("location"),
+            member.serialization.get("name", member_name),
+            member,
+        )
+        for member_name, member in input_shape.members.items()
+    )
     return OperationSpec(
         name=name,
         model=model,
@@ -89,25 +100,39 @@ def spec(name: str) -> OperationSpec:
         method=model.http["method"],
         path=_uri_regex(model.http["requestUri"]),
         success_status=model.http.get("responseCode", 200),
+        members=members,
     )
 
 
-def find_operation(method: str, path: str, named: str | None = None) -> OperationSpec | None:
+class Routed(NamedTuple):
+    """A request matched to a served operation."""
+
+    operation: OperationSpec
+    labels: re.Match[str]
+    query: str
+
+
+def find_operation(request: WireRequest, named: str | None = None) -> Routed | None:
     """The served operation of this request, or None.
 
     ``named`` is what the transport already knows (botocore names the operation it sends);
     it must still agree with the method and path. Without it the path alone decides.
     """
+    path, _, query = request.url.partition("?")
+    # Drop scheme and host: "https://host/runCache/1" -> "/runCache/1"
+    slash = path.find("/", path.find("//") + 2) if "//" in path else path.find("/")
+    path = path[slash:] if slash >= 0 else "/"
     if named is not None:
         if named not in _model.SERVED_OPERATIONS:
             return None
         candidate = spec(named)
-        matched = candidate.method == method and candidate.path.search(path) is not None
-        return candidate if matched else None
+        labels = candidate.path.search(path) if candidate.method == request.method else None
+        return None if labels is None else Routed(candidate, labels, query)
     for name in _model.SERVED_OPERATIONS:
         candidate = spec(name)
-        if candidate.method == method and candidate.path.fullmatch(path):
-            return candidate
+        labels = candidate.path.fullmatch(path) if candidate.method == request.method else None
+        if labels is not None:
+            return Routed(candidate, labels, query)
     return None
 
 
@@ -123,27 +148,22 @@ def _read_scalar(shape: Shape, raw: str) -> object:
     return raw
 
 
-def parse_params(operation: OperationSpec, request: WireRequest) -> dict[str, object]:
+def parse_params(routed: Routed, body: bytes) -> dict[str, object]:
     """The operation's input as boto3 names it (``{"id": "123"}``): from URI, query and body."""
-    split = urlsplit(request.url)
-    labels = operation.path.search(split.path)
-    query = dict(parse_qsl(split.query, keep_blank_values=True)) if split.query else {}
-    body: dict[str, object] | None = None
+    query = dict(parse_qsl(routed.query, keep_blank_values=True)) if routed.query else {}
+    decoded: dict[str, object] | None = None
     params: dict[str, object] = {}
-    for name, member in operation.input_shape.members.items():  # type: ignore[attr-defined]
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
+    for name, location, wire_name, member in routed.operation.members:
         if location == "uri":
-            if labels is not None:
-                params[name] = unquote(labels.group(wire_name))
+            params[name] = unquote(routed.labels.group(wire_name))
         elif location == "querystring":
             if wire_name in query:
                 params[name] = _read_scalar(member, query[wire_name])
         else:  # the run-cache operations have no header members; the rest is the JSON body
-            if body is None:
-                body = _read_json_body(request.body)
-            if wire_name in body:
-                params[name] = body[wire_name]
+            if decoded is None:
+                decoded = _read_json_body(body)
+            if wire_name in decoded:
+                params[name] = decoded[wire_name]
     return params
 
 

@@ -5,7 +5,6 @@ identify the operation and region -> read and validate parameters -> handler -> 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from pytest_omics_cache import _model, _protocol
 from pytest_omics_cache._calls import Call, CallLog
@@ -42,17 +41,16 @@ class OmicsService:
         Raises UnservedRequestError for a request the fake does not serve and InjectedFault
         for an injected transport fault.
         """
-        operation_spec = _protocol.find_operation(
-            request.method, urlsplit(request.url).path, operation
-        )
-        if operation_spec is None:
+        routed = _protocol.find_operation(request, operation)
+        if routed is None:
             raise UnservedRequestError(_unserved_message(request, operation))
+        operation_spec = routed.operation
         caller = Caller(
             self.options.account, _protocol.request_region(request, self.options.region)
         )
         params: dict[str, object] = {}
         try:
-            params = _protocol.parse_params(operation_spec, request)
+            params = _protocol.parse_params(routed, request.body)
             # Injected errors come first: throttling or an outage does not wait for validation.
             injected = self.injections.fire(operation_spec.name, params.get("id"), caller.region)
             if injected is not None:

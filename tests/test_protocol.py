@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import botocore.session
 import pytest
@@ -36,32 +37,40 @@ def _request(method: str, url: str, body: bytes = b"", **headers: str) -> _proto
     ],
 )
 def test_route(method: str, path: str, operation: str | None) -> None:
-    found = _protocol.find_operation(method, path)
+    found = _protocol.find_operation(_request(method, f"https://h{path}"))
 
-    assert (found and found.name) == operation
+    assert (found and found.operation.name) == operation
+
+
+def test_route_of_a_url_without_a_path() -> None:
+    assert _protocol.find_operation(_request("GET", "https://h")) is None
+    assert _protocol.find_operation(_request("GET", "/runCache/1")).operation.name == "GetRunCache"
+
+
+def _parse(operation_name: str, request: _protocol.WireRequest) -> dict[str, object]:
+    """parse_params for any run-cache operation, served yet or not."""
+    operation = _protocol.spec(operation_name)
+    path, _, query = request.url.partition("?")
+    labels = operation.path.search(urlsplit(path).path)
+    assert labels is not None
+    return _protocol.parse_params(_protocol.Routed(operation, labels, query), request.body)
 
 
 def test_query_parameters_are_typed_by_the_model() -> None:
-    operation = _protocol.spec("ListRunCaches")
     request = _request("GET", "https://h/runCache?maxResults=5&startingToken=abc%3D")
 
-    assert _protocol.parse_params(operation, request) == {"maxResults": 5, "startingToken": "abc="}
+    assert _parse("ListRunCaches", request) == {"maxResults": 5, "startingToken": "abc="}
 
 
 def test_a_non_numeric_query_integer_is_malformed() -> None:
-    operation = _protocol.spec("ListRunCaches")
-
     with pytest.raises(_protocol.MalformedRequest, match="'many' is not a valid integer"):
-        _protocol.parse_params(operation, _request("GET", "https://h/runCache?maxResults=many"))
+        _parse("ListRunCaches", _request("GET", "https://h/runCache?maxResults=many"))
 
 
 def test_body_members_and_uri_labels() -> None:
-    operation = _protocol.spec("UpdateRunCache")
     body = json.dumps({"name": "n", "cacheBehavior": "CACHE_ALWAYS", "unknown": 1}).encode()
 
-    params = _protocol.parse_params(
-        operation, _request("POST", "https://h/prefix/runCache/9", body)
-    )
+    params = _parse("UpdateRunCache", _request("POST", "https://h/prefix/runCache/9", body))
 
     assert params == {"cacheBehavior": "CACHE_ALWAYS", "id": "9", "name": "n"}
 
@@ -74,16 +83,12 @@ def test_body_members_and_uri_labels() -> None:
     ],
 )
 def test_malformed_bodies(body: bytes, message: str) -> None:
-    operation = _protocol.spec("CreateRunCache")
-
     with pytest.raises(_protocol.MalformedRequest, match=message):
-        _protocol.parse_params(operation, _request("POST", "https://h/runCache", body))
+        _parse("CreateRunCache", _request("POST", "https://h/runCache", body))
 
 
 def test_empty_body_has_no_members() -> None:
-    operation = _protocol.spec("CreateRunCache")
-
-    assert _protocol.parse_params(operation, _request("POST", "https://h/runCache", b"  ")) == {}
+    assert _parse("CreateRunCache", _request("POST", "https://h/runCache", b"  ")) == {}
 
 
 def test_output_serialization_follows_the_shapes() -> None:
