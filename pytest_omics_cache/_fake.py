@@ -31,16 +31,19 @@ class FakeOmics:
         account: str = DEFAULT_ACCOUNT,
         real_sleep: bool = False,
         assert_all_errors_fired: bool = True,
+        max_run_caches: int = 1000,
     ) -> None:
         """``region`` and ``account`` are the defaults for seeding; ``account`` is also the
         account every request is taken to come from. ``real_sleep`` lets botocore sleep between
-        retries; ``assert_all_errors_fired`` makes unfired finite injections fail the test.
+        retries; ``assert_all_errors_fired`` makes unfired finite injections fail the test;
+        ``max_run_caches`` is the per-account, per-region quota CreateRunCache enforces.
         A bad value is a ``ValueError``."""
         self._options = Options(
             region=region,
             account=account,
             real_sleep=real_sleep,
             assert_all_errors_fired=assert_all_errors_fired,
+            max_run_caches=max_run_caches,
         ).validated()
         self._registry = Registry()
         self._calls = CallLog()
@@ -112,6 +115,40 @@ class FakeOmics:
                 f" region {where.region}; give each cache its own id (or omit id for a fresh one)"
             )
         return copy.deepcopy(stored.data)
+
+    def run_caches(
+        self, *, region: str | None = None, account: str | None = None
+    ) -> list[RunCacheDict]:
+        """Every run cache the fake holds, seeded or created by the code under test, as
+        ``get_run_cache`` returns it (without ``ResponseMetadata``), oldest first.
+
+        ``region`` / ``account`` keep only those of that region / account.
+        """
+        return [
+            copy.deepcopy(stored.data)
+            for stored in self._registry.all()
+            if (region is None or stored.region == region)
+            and (account is None or stored.account == account)
+        ]
+
+    def mark_in_use(
+        self,
+        id: str,  # boto3's own field name
+        *,
+        in_use: bool = True,
+        region: str | None = None,
+        account: str | None = None,
+    ) -> None:
+        """Mark a run cache as used by active runs, so DeleteRunCache answers
+        ``ConflictException`` as the service does; ``in_use=False`` releases it."""
+        __tracebackhide__ = True
+        where_region = self.region if region is None else region
+        where_account = self.account if account is None else account
+        if not self._registry.set_in_use(where_account, where_region, id, in_use):
+            raise ValueError(
+                f"mark_in_use: no run cache with id={id!r} in account {where_account},"
+                f" region {where_region}"
+            )
 
     def add_error(
         self,

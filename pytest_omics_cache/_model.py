@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 SERVICE_NAME = "omics"
 
 #: The operations the fake answers, in the order the README documents them.
-SERVED_OPERATIONS: tuple[str, ...] = ("GetRunCache",)
+SERVED_OPERATIONS: tuple[str, ...] = (
+    "CreateRunCache",
+    "GetRunCache",
+    "ListRunCaches",
+    "UpdateRunCache",
+    "DeleteRunCache",
+)
 
 
 @functools.cache

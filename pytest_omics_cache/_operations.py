@@ -1,15 +1,29 @@
 """Service behaviour: one handler per served operation, working on validated parameters.
 
-A handler gets the caller's account and region and the request's parameters (already checked
-against the model) and returns the JSON body to send, or raises :class:`ServiceError`.
+A handler gets the fake's state, the caller's account and region and the request's parameters
+(already checked against the model) and returns the JSON body to send, or raises
+:class:`ServiceError`. Where AWS does not document a behaviour, the choice made is in the README.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from pytest_omics_cache._registry import Registry
+from pytest_omics_cache import _protocol, _seed
+from pytest_omics_cache._options import Options
+from pytest_omics_cache._registry import (
+    LimitReached,
+    Registry,
+    RequestIdReused,
+    StoredRunCache,
+)
+
+#: ListRunCaches page size when the request gives no maxResults (the model's maximum).
+DEFAULT_PAGE_SIZE = 100
 
 
 class ServiceError(Exception):
@@ -26,21 +40,29 @@ class Caller(NamedTuple):
     region: str
 
 
-Handler = Callable[[Registry, Caller, Mapping[str, object]], bytes]
+@dataclass
+class Backend:
+    """What handlers work on: the registry and the fake's options."""
+
+    registry: Registry
+    options: Options
 
 
-def get_run_cache(registry: Registry, caller: Caller, params: Mapping[str, object]) -> bytes:
-    cache_id = str(params["id"])
-    stored = registry.get(caller.account, caller.region, cache_id)
+Handler = Callable[[Backend, Caller, Mapping[str, Any]], bytes]
+
+
+def _stored(backend: Backend, caller: Caller, cache_id: str) -> StoredRunCache:
+    stored = backend.registry.get(caller.account, caller.region, cache_id)
     if stored is None:
-        raise ServiceError("ResourceNotFoundException", _not_found(registry, caller, cache_id))
-    return stored.body
+        raise ServiceError("ResourceNotFoundException", _not_found(backend, caller, cache_id))
+    return stored
 
 
-def _not_found(registry: Registry, caller: Caller, cache_id: str) -> str:
+def _not_found(backend: Backend, caller: Caller, cache_id: str) -> str:
     message = f"Run cache {cache_id} not found."
     elsewhere = [
-        f"account {account}, region {region}" for account, region in registry.locations(cache_id)
+        f"account {account}, region {region}"
+        for account, region in backend.registry.locations(cache_id)
     ]
     if elsewhere:
         # Not what AWS says, but what the test author needs: the cache exists, just not where
@@ -54,6 +76,121 @@ def _not_found(registry: Registry, caller: Caller, cache_id: str) -> str:
     return message
 
 
+def get_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
+    return _stored(backend, caller, params["id"]).body
+
+
+def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
+    location: str = params["cacheS3Location"]
+    # The parameters that define the cache: a requestId replayed with other ones is a conflict.
+    fingerprint = json.dumps({k: v for k, v in params.items() if k != "requestId"}, sort_keys=True)
+
+    def build(new_id: str) -> StoredRunCache:
+        data = {
+            "arn": f"arn:aws:omics:{caller.region}:{caller.account}:runCache/{new_id}",
+            "cacheBehavior": params.get("cacheBehavior", "CACHE_ON_FAILURE"),
+            "cacheBucketOwnerId": params.get("cacheBucketOwnerId", caller.account),
+            # The service keeps each cache's data in a folder of its own under the location.
+            "cacheS3Uri": f"{location.rstrip('/')}/{new_id}/",
+            # Looked up at call time, so time-machine and freezegun control it.
+            "creationTime": _seed.timestamp(datetime.datetime.now(datetime.timezone.utc)),
+            "description": params.get("description"),
+            "id": new_id,
+            "name": params.get("name"),
+            "status": "ACTIVE",
+            "tags": dict(params.get("tags") or {}),
+        }
+        return _seed.render(
+            caller.account, caller.region, {k: v for k, v in data.items() if v is not None}
+        )
+
+    try:
+        cache = backend.registry.create(
+            caller.account,
+            caller.region,
+            params["requestId"],
+            fingerprint,
+            backend.options.max_run_caches,
+            build,
+        )
+    except RequestIdReused as reused:
+        raise ServiceError(
+            "ConflictException",
+            f"requestId {params['requestId']} was already used to create run cache"
+            f" {reused.cache_id} with different parameters.",
+        ) from None
+    except LimitReached as reached:
+        raise ServiceError(
+            "ServiceQuotaExceededException",
+            f"Run cache quota exceeded: account {caller.account} already has {reached.count}"
+            f" run caches in {caller.region} (limit {backend.options.max_run_caches}).",
+        ) from None
+    data = cache.data
+    return _protocol.output_body(
+        _protocol.spec("CreateRunCache"),
+        {"arn": data["arn"], "id": data["id"], "status": data["status"], "tags": data["tags"]},
+    )
+
+
+def list_run_caches(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
+    after_seq = 0
+    token = params.get("startingToken")
+    if token is not None:
+        resolved = backend.registry.resolve_token(token)
+        if resolved is None or resolved[:2] != (caller.account, caller.region):
+            raise ServiceError(
+                "ValidationException",
+                f"Invalid startingToken '{token}': it was not issued by a ListRunCaches call"
+                " of this account and region.",
+            )
+        after_seq = resolved[2]
+    caches, more = backend.registry.page(
+        caller.account, caller.region, after_seq, params.get("maxResults", DEFAULT_PAGE_SIZE)
+    )
+    operation = _protocol.spec("ListRunCaches")
+    item_fields = _list_item_fields()
+    result: dict[str, Any] = {
+        "items": [{k: c.data[k] for k in item_fields if k in c.data} for c in caches]
+    }
+    if more:
+        result["nextToken"] = backend.registry.issue_token(
+            caller.account, caller.region, caches[-1].seq
+        )
+    return _protocol.output_body(operation, result)
+
+
+def _list_item_fields() -> tuple[str, ...]:
+    output = _protocol.spec("ListRunCaches").model.output_shape
+    assert output is not None
+    return tuple(output.members["items"].member.members)  # type: ignore[attr-defined]
+
+
+def update_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
+    changes = {k: params[k] for k in ("cacheBehavior", "name", "description") if k in params}
+
+    def change(current: StoredRunCache) -> StoredRunCache:
+        return _seed.render(current.account, current.region, {**current.data, **changes})
+
+    if backend.registry.update(caller.account, caller.region, params["id"], change) is None:
+        raise ServiceError("ResourceNotFoundException", _not_found(backend, caller, params["id"]))
+    return b""
+
+
+def delete_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
+    stored = _stored(backend, caller, params["id"])
+    if stored.in_use:
+        raise ServiceError(
+            "ConflictException",
+            f"Run cache {params['id']} is in use by active runs and cannot be deleted.",
+        )
+    backend.registry.delete(caller.account, caller.region, params["id"])
+    return b""
+
+
 HANDLERS: Mapping[str, Handler] = {
+    "CreateRunCache": create_run_cache,
     "GetRunCache": get_run_cache,
+    "ListRunCaches": list_run_caches,
+    "UpdateRunCache": update_run_cache,
+    "DeleteRunCache": delete_run_cache,
 }

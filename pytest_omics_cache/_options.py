@@ -26,6 +26,8 @@ class Options:
     real_sleep: bool = False
     #: Fail the test at teardown if an injection with a finite ``times`` did not fire that often.
     assert_all_errors_fired: bool = True
+    #: Run caches one account may have in one region; CreateRunCache beyond it is refused.
+    max_run_caches: int = 1000
 
     def validated(self) -> Options:
         """Self, or a ValueError that names the bad option, its value and the rule."""
@@ -38,6 +40,9 @@ class Options:
         for flag in ("real_sleep", "assert_all_errors_fired"):
             if not isinstance(getattr(self, flag), bool):
                 raise ValueError(f"{flag}={getattr(self, flag)!r} must be True or False")
+        limit = self.max_run_caches
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise ValueError(f"max_run_caches={limit!r} must be a whole number >= 0")
         account_shape = _model.service_model().shape_for("AwsAccountId")
         problems = _model.check(account_shape, self.account, "account")
         if problems:

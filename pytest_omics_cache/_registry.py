@@ -1,18 +1,23 @@
-"""Thread-safe in-memory state of the fake: run caches per (account, region), and recorded calls.
+"""Thread-safe in-memory state of the fake: run caches per (account, region).
 
-Requests arrive from any thread that owns an omics client, so every read and write of shared
-state goes through one lock. Nothing here knows about HTTP or botocore.
+Requests arrive from any thread that owns an omics client, so every write of shared state, and
+every read that spans several entries, goes through one lock. Nothing here knows about HTTP or
+botocore.
 """
 
 from __future__ import annotations
 
+import bisect
 import random
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 #: A run cache as ``GetRunCache`` returns it (boto3 field names, Python values).
 RunCacheDict = dict[str, Any]
+
+_TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 @dataclass
@@ -20,43 +25,206 @@ class StoredRunCache:
     account: str
     region: str
     data: RunCacheDict
-    #: The JSON body GetRunCache answers with; rendered once at write time so reads are cheap.
+    #: The JSON body GetRunCache answers with; rendered at write time so reads are cheap.
     body: bytes
+    #: Position in the registry's creation order (set when stored); List pages follow it.
+    seq: int = 0
+    #: Active runs use it, so the service refuses to delete it.
+    in_use: bool = False
+
+
+@dataclass
+class _Partition:
+    """The run caches of one account in one region."""
+
+    caches: dict[str, StoredRunCache] = field(default_factory=dict)
+    #: (seq, id) of every cache ever stored here, in creation order. Deleted ones stay as
+    #: tombstones until compaction, so a page starts with a binary search, not a scan.
+    order: list[tuple[int, str]] = field(default_factory=list)
+    #: requestId -> (fingerprint of the create parameters, id of the cache it created)
+    requests: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
 class Registry:
-    _caches: dict[tuple[str, str, str], StoredRunCache] = field(default_factory=dict)
+    _partitions: dict[tuple[str, str], _Partition] = field(default_factory=dict)
     _locations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _seq: int = 0
     # A private, fixed-seed generator: ids look like the service's but repeat run to run,
     # and pytest-randomly reseeding the global `random` cannot change them.
     _ids: random.Random = field(default_factory=lambda: random.Random(20221128))
+    _tokens: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    _tokens_random: random.Random = field(default_factory=lambda: random.Random(3))
 
     def new_id(self) -> str:
         """A fresh 7-digit id used nowhere in the registry."""
         with self._lock:
-            while True:
-                candidate = str(self._ids.randrange(1_000_000, 10_000_000))
-                if candidate not in self._locations:
-                    return candidate
+            return self._new_id()
+
+    def _new_id(self) -> str:
+        while True:
+            candidate = str(self._ids.randrange(1_000_000, 10_000_000))
+            if candidate not in self._locations:
+                return candidate
 
     def add(self, cache: StoredRunCache) -> bool:
         """Store ``cache``; False (storing nothing) if its id is taken in its account and region."""
-        cache_id = cache.data["id"]
-        key = (cache.account, cache.region, cache_id)
         with self._lock:
-            if key in self._caches:
-                return False
-            self._caches[key] = cache
-            self._locations.setdefault(cache_id, []).append((cache.account, cache.region))
-            return True
+            return self._add(cache)
+
+    def _add(self, cache: StoredRunCache) -> bool:
+        cache_id = cache.data["id"]
+        partition = self._partitions.setdefault((cache.account, cache.region), _Partition())
+        if cache_id in partition.caches:
+            return False
+        self._seq += 1
+        cache.seq = self._seq
+        partition.caches[cache_id] = cache
+        partition.order.append((cache.seq, cache_id))
+        self._locations.setdefault(cache_id, []).append((cache.account, cache.region))
+        return True
+
+    def create(
+        self,
+        account: str,
+        region: str,
+        request_id: str,
+        fingerprint: str,
+        limit: int,
+        build: Callable[[str], StoredRunCache],
+    ) -> StoredRunCache:
+        """Create a cache once per ``request_id``, atomically.
+
+        Returns the cache ``build(new_id)`` made, or the one an earlier request with the same
+        ``request_id`` and ``fingerprint`` made. Raises :class:`RequestIdReused` for the same
+        id with another fingerprint and :class:`LimitReached` when ``limit`` caches exist.
+        """
+        with self._lock:
+            partition = self._partitions.setdefault((account, region), _Partition())
+            earlier = partition.requests.get(request_id)
+            if earlier is not None:
+                earlier_fingerprint, earlier_id = earlier
+                if earlier_fingerprint != fingerprint:
+                    raise RequestIdReused(earlier_id)
+                existing = partition.caches.get(earlier_id)
+                if existing is not None:
+                    return existing
+            if len(partition.caches) >= limit:
+                raise LimitReached(len(partition.caches))
+            cache = build(self._new_id())
+            self._add(cache)
+            partition.requests[request_id] = (fingerprint, cache.data["id"])
+            return cache
 
     def get(self, account: str, region: str, cache_id: str) -> StoredRunCache | None:
-        # dict reads are atomic under the GIL; writers replace entries whole.
-        return self._caches.get((account, region, cache_id))
+        # Plain dict reads are atomic under the GIL, and writers replace entries whole.
+        partition = self._partitions.get((account, region))
+        return None if partition is None else partition.caches.get(cache_id)
+
+    def update(
+        self,
+        account: str,
+        region: str,
+        cache_id: str,
+        change: Callable[[StoredRunCache], StoredRunCache],
+    ) -> StoredRunCache | None:
+        """Replace a stored cache by ``change(it)``, keeping its position and in-use mark."""
+        with self._lock:
+            current = self.get(account, region, cache_id)
+            if current is None:
+                return None
+            changed = change(current)
+            changed.seq, changed.in_use = current.seq, current.in_use
+            self._partitions[(account, region)].caches[cache_id] = changed
+            return changed
+
+    def delete(self, account: str, region: str, cache_id: str) -> StoredRunCache | None:
+        with self._lock:
+            partition = self._partitions.get((account, region))
+            if partition is None or cache_id not in partition.caches:
+                return None
+            removed = partition.caches.pop(cache_id)
+            self._locations[cache_id].remove((account, region))
+            if not self._locations[cache_id]:
+                del self._locations[cache_id]
+            if len(partition.order) > 2 * len(partition.caches) + 64:
+                partition.order = [
+                    (seq, i) for seq, i in partition.order if self._is_live(partition, seq, i)
+                ]
+            return removed
+
+    @staticmethod
+    def _is_live(partition: _Partition, seq: int, cache_id: str) -> bool:
+        cache = partition.caches.get(cache_id)
+        return cache is not None and cache.seq == seq
+
+    def page(
+        self, account: str, region: str, after_seq: int, size: int
+    ) -> tuple[list[StoredRunCache], bool]:
+        """Up to ``size`` caches created after ``after_seq``, oldest first, and whether more
+        follow. Costs the page size (plus any tombstones crossed), not the registry size."""
+        with self._lock:
+            partition = self._partitions.get((account, region))
+            if partition is None:
+                return [], False
+            order = partition.order
+            found: list[StoredRunCache] = []
+            for index in range(bisect.bisect_right(order, (after_seq, "\uffff")), len(order)):
+                seq, cache_id = order[index]
+                if not self._is_live(partition, seq, cache_id):
+                    continue
+                if len(found) == size:
+                    return found, True
+                found.append(partition.caches[cache_id])
+            return found, False
+
+    def issue_token(self, account: str, region: str, after_seq: int) -> str:
+        """An opaque nextToken for the page after ``after_seq``, valid only for this fake."""
+        with self._lock:
+            token = "".join(self._tokens_random.choice(_TOKEN_ALPHABET) for _ in range(24))
+            self._tokens[token] = (account, region, after_seq)
+            return token
+
+    def resolve_token(self, token: str) -> tuple[str, str, int] | None:
+        """(account, region, after_seq) of a token this registry issued, else None."""
+        return self._tokens.get(token)
+
+    def set_in_use(self, account: str, region: str, cache_id: str, in_use: bool) -> bool:
+        with self._lock:
+            cache = self.get(account, region, cache_id)
+            if cache is None:
+                return False
+            cache.in_use = in_use
+            return True
 
     def locations(self, cache_id: str) -> list[tuple[str, str]]:
         """Every (account, region) that holds a run cache with this id."""
         with self._lock:
             return list(self._locations.get(cache_id, ()))
+
+    def count(self, account: str, region: str) -> int:
+        partition = self._partitions.get((account, region))
+        return 0 if partition is None else len(partition.caches)
+
+    def all(self) -> Iterator[StoredRunCache]:
+        """Every stored cache, in creation order."""
+        with self._lock:
+            caches = [c for p in self._partitions.values() for c in p.caches.values()]
+        return iter(sorted(caches, key=lambda cache: cache.seq))
+
+
+class RequestIdReused(Exception):
+    """A CreateRunCache requestId came back with different parameters."""
+
+    def __init__(self, cache_id: str) -> None:
+        super().__init__(cache_id)
+        self.cache_id = cache_id
+
+
+class LimitReached(Exception):
+    """The account already has as many run caches in the region as its quota allows."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count

@@ -1,4 +1,5 @@
-"""Turning a test author's seed into a stored run cache, checked against the model at seed time."""
+"""Turning run-cache fields into a stored run cache: seeds checked against the model at seed
+time, and caches the service creates. Both go through :func:`render`, so they are alike."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def build(account: str, region: str, fields: Mapping[str, Any]) -> StoredRunCach
             continue
         if name == "creationTime":
             try:
-                data[name] = _timestamp(value)
+                data[name] = timestamp(value)
             except ValueError as error:
                 problems.append(f"creationTime={value!r}: {error}")
             continue
@@ -39,10 +40,17 @@ def build(account: str, region: str, fields: Mapping[str, Any]) -> StoredRunCach
         data[name] = value
     if problems:
         raise ValueError("invalid run cache seed: " + "; ".join(problems))
-    return StoredRunCache(account, region, data, _protocol.output_body(operation, data))
+    return render(account, region, data)
 
 
-def _timestamp(value: object) -> datetime:
+def render(account: str, region: str, data: dict[str, Any]) -> StoredRunCache:
+    """A stored cache for Get-shaped ``data``, with the GetRunCache body rendered once."""
+    return StoredRunCache(
+        account, region, data, _protocol.output_body(_protocol.spec("GetRunCache"), data)
+    )
+
+
+def timestamp(value: object) -> datetime:
     """The datetime get_run_cache will return for ``value``."""
     from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
 

@@ -10,7 +10,7 @@ from pytest_omics_cache import _model, _protocol
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._injections import Injections, default_message
-from pytest_omics_cache._operations import HANDLERS, Caller, ServiceError
+from pytest_omics_cache._operations import HANDLERS, Backend, Caller, ServiceError
 from pytest_omics_cache._options import Options
 from pytest_omics_cache._registry import Registry
 
@@ -32,6 +32,9 @@ class OmicsService:
     injections: Injections = field(default_factory=Injections)
     #: Backoff delays botocore asked to sleep between retries (and that were skipped).
     retry_delays: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._backend = Backend(self.registry, self.options)
 
     def handle(
         self, request: _protocol.WireRequest, operation: str | None = None
@@ -69,7 +72,7 @@ class OmicsService:
             problems = _model.validator(operation_spec.input_shape)(params, "")
             if problems:
                 raise ServiceError("ValidationException", _model.validation_message(problems))
-            body = HANDLERS[operation_spec.name](self.registry, caller, params)
+            body = HANDLERS[operation_spec.name](self._backend, caller, params)
             response = _protocol.response(operation_spec.success_status, body)
             error_code = None
         except _protocol.MalformedRequest as malformed:

@@ -32,31 +32,47 @@ _INI: dict[str, tuple[str, Literal["string", "bool"], str]] = {
         "bool",
         "Fail a test whose finite injected errors/faults did not all fire.",
     ),
+    # pytest < 8.4 has no "int" ini type, so this one is read as a string and converted.
+    "max_run_caches": (
+        "fake_omics_max_run_caches",
+        "string",
+        "Run caches an account may have per region before CreateRunCache is refused.",
+    ),
 }
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     for field in fields(Options):
         ini_name, ini_type, help_text = _INI[field.name]
+        default = field.default if ini_type == "bool" else str(field.default)
         parser.addini(
-            ini_name, f"{help_text} Default: {field.default}.", type=ini_type, default=field.default
+            ini_name, f"{help_text} Default: {field.default}.", type=ini_type, default=default
         )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_omics(region=..., account=..., real_sleep=..., assert_all_errors_fired=...):"
+        "fake_omics(region=..., account=..., real_sleep=..., assert_all_errors_fired=...,"
+        " max_run_caches=...):"
         " options of the fake_omics fixture for this test.",
     )
-    options = Options(**{name: config.getini(ini) for name, (ini, _, _) in _INI.items()})
+    names = ", ".join(ini for ini, _, _ in _INI.values())
+    values = {name: config.getini(ini) for name, (ini, _, _) in _INI.items()}
+    try:
+        values["max_run_caches"] = int(values["max_run_caches"])
+    except ValueError:
+        raise pytest.UsageError(
+            f"pytest-omics-cache ini option ({names}): fake_omics_max_run_caches="
+            f"{values['max_run_caches']!r} must be a whole number"
+        ) from None
+    options = Options(**values)
     if options != Options():
         # Only a suite that configures the plugin pays for loading the model this early;
         # defaults are known good and an unused plugin must cost nothing.
         try:
             options.validated()
         except ValueError as error:
-            names = ", ".join(ini for ini, _, _ in _INI.values())
             raise pytest.UsageError(f"pytest-omics-cache ini option ({names}): {error}") from None
     config.stash[_SUITE_OPTIONS] = options
 
@@ -89,6 +105,7 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
         account=options.account,
         real_sleep=options.real_sleep,
         assert_all_errors_fired=options.assert_all_errors_fired,
+        max_run_caches=options.max_run_caches,
     )
     with fake._activated():
         yield fake

@@ -322,7 +322,8 @@ def test_handle_describes_itself() -> None:
         (
             {"code": "ThrottlingException", "operation": "ListWorkflows"},
             "add_error: operation='ListWorkflows' is not served by the fake; use one of"
-            " GetRunCache, or None for all of them",
+            " CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache, or"
+            " None for all of them",
         ),
         (
             {"code": "ThrottlingException", "times": 0},

@@ -72,7 +72,8 @@ def test_unserved_operation_fails_at_once_without_network(
 
     assert str(raised.value) == (
         "pytest-omics-cache does not serve omics ListWorkflows"
-        " (GET https://workflows-omics.us-east-1.amazonaws.com/workflow); it serves GetRunCache."
+        " (GET https://workflows-omics.us-east-1.amazonaws.com/workflow); it serves"
+        " CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache."
         " The request was refused and never left the machine. Fake this call another way:"
         " botocore's Stubber on that client answers before the request is built, so it works"
         " beside fake_omics."
