@@ -203,10 +203,6 @@ class Registry:
         with self._lock:
             return list(self._locations.get(cache_id, ()))
 
-    def count(self, account: str, region: str) -> int:
-        partition = self._partitions.get((account, region))
-        return 0 if partition is None else len(partition.caches)
-
     def all(self) -> Iterator[StoredRunCache]:
         """Every stored cache, in creation order."""
         with self._lock:

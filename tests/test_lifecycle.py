@@ -144,6 +144,18 @@ def test_same_request_id_with_other_parameters_is_a_conflict(
     assert len(fake_omics.run_caches()) == 1
 
 
+def test_a_request_id_whose_cache_was_deleted_creates_anew(
+    fake_omics: FakeOmics, client: Any
+) -> None:
+    first = client.create_run_cache(cacheS3Location="s3://bkt/x", requestId="req-1")["id"]
+    client.delete_run_cache(id=first)
+
+    second = client.create_run_cache(cacheS3Location="s3://bkt/x", requestId="req-1")["id"]
+
+    assert second != first
+    assert [c["id"] for c in fake_omics.run_caches()] == [second]
+
+
 def test_request_ids_are_per_account_and_region(fake_omics: FakeOmics, client: Any) -> None:
     eu = SESSION.client("omics", region_name="eu-west-1")
 
@@ -247,6 +259,16 @@ def test_paging_skips_caches_deleted_meanwhile(fake_omics: FakeOmics, client: An
     assert [i["id"] for i in first["items"]] == ids[:2]
     assert [i["id"] for i in rest["items"]] == ids[4:]
     assert "nextToken" not in rest
+
+
+def test_listing_after_many_deletes(fake_omics: FakeOmics, client: Any) -> None:
+    ids = [fake_omics.add_run_cache()["id"] for _ in range(100)]
+    for cache_id in ids[:90]:
+        client.delete_run_cache(id=cache_id)
+
+    pages = list(client.get_paginator("list_run_caches").paginate(PaginationConfig={"PageSize": 4}))
+
+    assert [i["id"] for p in pages for i in p["items"]] == ids[90:]
 
 
 @pytest.mark.parametrize("token", ["forged-token", "a" * 24])

@@ -242,6 +242,36 @@ def test_defaults_without_configuration(pytester: pytest.Pytester) -> None:
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
+def test_ini_max_run_caches_must_be_a_number(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nfake_omics_max_run_caches = many\n")
+    pytester.makepyfile("def test_it(): pass")
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*fake_omics_max_run_caches='many' must be a whole number"])
+
+
+def test_ini_max_run_caches(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nfake_omics_max_run_caches = 0\n")
+    pytester.makepyfile(
+        """
+        import boto3
+
+        def test_no_cache_may_be_created(fake_omics):
+            client = boto3.client("omics", region_name="us-east-1")
+            try:
+                client.create_run_cache(cacheS3Location="s3://bucket/x")
+            except client.exceptions.ServiceQuotaExceededException as error:
+                assert "(limit 0)" in str(error)
+            else:
+                raise AssertionError("created beyond the quota")
+        """
+    )
+
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
 @pytest.mark.parametrize(
     ("ini", "message"),
     [
@@ -285,6 +315,10 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester, ini: str, mes
             "@pytest.mark.fake_omics: @pytest.mark.fake_omics got unknown option(s) regoin;"
             " valid options are: account, assert_all_errors_fired, max_run_caches, real_sleep,"
             " region",
+        ),
+        (
+            "fake_omics(max_run_caches=-1)",
+            "@pytest.mark.fake_omics: max_run_caches=-1 must be a whole number >= 0",
         ),
         (
             'fake_omics("eu-west-1")',
