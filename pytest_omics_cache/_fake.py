@@ -6,12 +6,13 @@ import copy
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._injections import FAULT_EXCEPTIONS, Injection, Injections
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
-from pytest_omics_cache._registry import Registry, RunCacheDict
+from pytest_omics_cache._registry import Registry
+from pytest_omics_cache._types import RunCache
 
 if TYPE_CHECKING:
     from pytest_omics_cache._service import OmicsService
@@ -75,7 +76,7 @@ class FakeOmics:
         tags: Mapping[str, str] | None = None,
         region: str | None = None,
         account: str | None = None,
-    ) -> RunCacheDict:
+    ) -> RunCache:
         """Store a run cache and return exactly what ``get_run_cache(id=...)`` will return for it
         (without ``ResponseMetadata``).
 
@@ -114,18 +115,18 @@ class FakeOmics:
                 f"a run cache with id={cache_id!r} is already seeded in account {where.account},"
                 f" region {where.region}; give each cache its own id (or omit id for a fresh one)"
             )
-        return copy.deepcopy(stored.data)
+        return cast(RunCache, copy.deepcopy(stored.data))
 
     def run_caches(
         self, *, region: str | None = None, account: str | None = None
-    ) -> list[RunCacheDict]:
+    ) -> list[RunCache]:
         """Every run cache the fake holds, seeded or created by the code under test, as
         ``get_run_cache`` returns it (without ``ResponseMetadata``), oldest first.
 
         ``region`` / ``account`` keep only those of that region / account.
         """
         return [
-            copy.deepcopy(stored.data)
+            cast(RunCache, copy.deepcopy(stored.data))
             for stored in self._registry.all()
             if (region is None or stored.region == region)
             and (account is None or stored.account == account)
@@ -253,7 +254,11 @@ class FakeOmics:
         with _intercept.serving(self._service, skip_sleeps=not self._options.real_sleep):
             yield self
 
-    def _unfired_injections_error(self) -> AssertionError | None:
+    def _unfired_injections_error(
+        self,
+        opt_out: str = "@pytest.mark.fake_omics(assert_all_errors_fired=False) or the ini option"
+        " fake_omics_assert_all_errors_fired = false",
+    ) -> AssertionError | None:
         """The teardown failure for finite injections that did not fire as often as asked."""
         unfired = self._injections.unfired()
         if not unfired:
@@ -262,9 +267,7 @@ class FakeOmics:
         return AssertionError(
             f"fake_omics: {len(unfired)} injected error(s)/fault(s) did not fire as often as"
             f" asked:\n{listing}\nEach injection with a finite `times` must fire that often."
-            " If that is intended, pass times=None, or opt out with"
-            " @pytest.mark.fake_omics(assert_all_errors_fired=False) or the ini option"
-            " fake_omics_assert_all_errors_fired = false."
+            f" If that is intended, pass times=None, or opt out with {opt_out}."
         )
 
 

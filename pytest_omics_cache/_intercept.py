@@ -11,9 +11,9 @@ Why these two hooks (see botocore's endpoint.py and signers.py):
   with no credentials would raise ``NoCredentialsError`` there, and a client holding real ones
   would put them to use. ``RequestSigner.get_auth_instance`` is looked up at call time and
   accepts per-request credentials, so wrapping it covers existing clients too.
-* Hand out fake credentials from every botocore session, so clients created meanwhile never
-  read the real credential chain (files, SSO, processes, instance metadata). The session's own
-  cache is left alone: after the fake stops, a session resolves credentials as it would have.
+* Give omics clients created meanwhile fake credentials, so making one never reads the real
+  credential chain (files, SSO, processes, instance metadata). Other services' clients, and the
+  session's own credential cache, are left alone.
 
 * Skip botocore's retry sleeps (unless the test asks for real ones): ``Endpoint._needs_retry``
   sleeps through the ``time`` module of ``botocore.endpoint``, its only use of it, so that module
@@ -28,6 +28,8 @@ environment is never touched.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import inspect
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -55,6 +57,7 @@ _FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, meth
 # What the hooks were when the fake started: the wrappers delegate to them, and stop puts them back.
 _original_emit: Callable[..., Any] = HierarchicalEmitter.emit
 _original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instance
+_original_create_client: Callable[..., Any] = Session.create_client
 
 _lock = threading.Lock()
 _active: OmicsService | None = None
@@ -120,23 +123,49 @@ _FAULTS: dict[str, Callable[[str, Exception], Exception]] = {
 }
 
 
-def _answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, AWSResponse]]:
+def handle(event_name: str, request: AWSPreparedRequest) -> WireResponse:
+    """The fake's answer to a ``before-send.omics.*`` request, for sync and async clients."""
     service = _active
     assert service is not None
     try:
-        answer = service.handle(_wire_request(request), event_name[len(_BEFORE_SEND) :])
+        return service.handle(_wire_request(request), event_name[len(_BEFORE_SEND) :])
     except InjectedFault as fault:
-        # What botocore's URLLib3Session raises for the same failure; botocore's retry handler
+        # What botocore's HTTP layer raises for the same failure; botocore's retry handler
         # treats it as it would a real one.
         cause = OSError(f"{fault.kind} injected by pytest-omics-cache")
         raise _FAULTS[fault.kind](fault.url, cause) from None
+
+
+def _answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, AWSResponse]]:
+    answer = handle(event_name, request)
     # The shape `emit` returns: (handler, response) pairs; botocore takes the first response.
     return [(_answer, _aws_response(request.url, answer))]
 
 
+class _AsyncHooks:
+    #: Set while aiobotocore's side is hooked: answers an aiobotocore emitter with a coroutine.
+    answer: Callable[[str, AWSPreparedRequest], Any] | None = None
+
+
+_emitter_is_async: dict[type, bool] = {}
+
+
+def _before_send(emitter: HierarchicalEmitter, event_name: str, request: AWSPreparedRequest) -> Any:
+    cls = type(emitter)
+    answer_async = _AsyncHooks.answer
+    if cls is not HierarchicalEmitter and answer_async is not None:
+        is_async = _emitter_is_async.get(cls)
+        if is_async is None:
+            # aiobotocore's emitter inherits `emit` and makes `_emit` a coroutine function.
+            is_async = _emitter_is_async[cls] = inspect.iscoroutinefunction(cls._emit)  # type: ignore[attr-defined]
+        if is_async:
+            return answer_async(event_name, request)
+    return _answer(event_name, request)
+
+
 def _emit(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
     if _active is not None and event_name.startswith(_BEFORE_SEND):
-        return _answer(event_name, kwargs["request"])
+        return _before_send(self, event_name, kwargs["request"])
     return _original_emit(self, event_name, **kwargs)
 
 
@@ -144,7 +173,7 @@ def _emit_inline(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> A
     # botocore's own `emit` is `return self._emit(event_name, kwargs)`. Doing that here instead
     # of calling it saves a frame on each of the ~20 events of every API call of every client.
     if _active is not None and event_name.startswith(_BEFORE_SEND):
-        return _answer(event_name, kwargs["request"])
+        return _before_send(self, event_name, kwargs["request"])
     return self._emit(event_name, kwargs)  # type: ignore[attr-defined]
 
 
@@ -173,8 +202,25 @@ def _get_auth_instance(
     )
 
 
-def _get_credentials(self: Session) -> Credentials:
-    return _FAKE_CREDENTIALS
+def _create_client(self: Session, *args: Any, **kwargs: Any) -> Any:
+    return _original_create_client(self, *args, **with_fake_credentials(args, kwargs))
+
+
+def with_fake_credentials(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``create_client`` keyword arguments that give an omics client the fake credentials,
+    unless the caller passed credentials of its own (they are never used to sign anyway)."""
+    service = args[0] if args else kwargs.get("service_name")
+    explicit = (
+        len(args) > 6 or kwargs.get("aws_access_key_id") or kwargs.get("aws_secret_access_key")
+    )
+    if service != "omics" or explicit:
+        return kwargs
+    return {
+        **kwargs,
+        "aws_access_key_id": FAKE_ACCESS_KEY_ID,
+        "aws_secret_access_key": FAKE_SECRET_ACCESS_KEY,
+        "aws_session_token": None,
+    }
 
 
 class _TimeWithoutSleep:
@@ -205,10 +251,11 @@ def serving(service: OmicsService, *, skip_sleeps: bool = True) -> Iterator[None
     with _lock:
         if _active is not None:
             raise RuntimeError(
-                "a fake omics service is already active in this process; use one fake_omics"
-                " at a time (nested or concurrent fakes would silently share requests)"
+                "a fake omics service is already active in this process (fake_omics or"
+                " mock_omics); use one at a time: nested or concurrent fakes would silently"
+                " share requests"
             )
-        undo = _install(service if skip_sleeps else None)
+        undo = _install(service, skip_sleeps)
         _active = service
     try:
         yield
@@ -219,16 +266,18 @@ def serving(service: OmicsService, *, skip_sleeps: bool = True) -> Iterator[None
                 step()
 
 
-def _install(skip_sleeps_for: OmicsService | None) -> list[Callable[[], None]]:
-    global _original_emit, _original_get_auth_instance
+def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None]]:
+    skip_sleeps_for = service if skip_sleeps else None
+    global _original_emit, _original_get_auth_instance, _original_create_client
     _original_emit = HierarchicalEmitter.__dict__["emit"]
     _original_get_auth_instance = RequestSigner.__dict__["get_auth_instance"]
+    _original_create_client = Session.__dict__["create_client"]
     undo: list[Callable[[], None]] = []
     emit = _emit_inline if _is_botocores_own_emit(_original_emit) else _emit
     hooks: tuple[tuple[type, str, Callable[..., Any]], ...] = (
         (HierarchicalEmitter, "emit", emit),
         (RequestSigner, "get_auth_instance", _get_auth_instance),
-        (Session, "get_credentials", _get_credentials),
+        (Session, "create_client", _create_client),
     )
     patches: list[tuple[object, str, object]] = [
         (cls, name, replacement) for cls, name, replacement in hooks
@@ -238,7 +287,22 @@ def _install(skip_sleeps_for: OmicsService | None) -> list[Callable[[], None]]:
             (botocore.endpoint, "time", _TimeWithoutSleep(skip_sleeps_for.retry_delays.append))
         )
         patches.append((TokenBucket, "acquire", _acquire_at_once))
+    from pytest_omics_cache import _intercept_http
+
+    if _aiobotocore_installed():
+        from pytest_omics_cache import _intercept_aio
+
+        patches += _intercept_aio.patches(skip_sleeps_for)
+        patches.append((_AsyncHooks, "answer", _intercept_aio.answer))
     for owner, name, replacement in patches:
         undo.append(functools.partial(setattr, owner, name, vars(owner)[name]))
         setattr(owner, name, replacement)
+    undo.append(_intercept_http.start(service))
     return undo
+
+
+@functools.cache
+def _aiobotocore_installed() -> bool:
+    # Imported at the first activation only, and only where installed: a client the code under
+    # test creates later must find the hooks already in place.
+    return importlib.util.find_spec("aiobotocore") is not None

@@ -75,7 +75,8 @@ def _uri_regex(request_uri: str) -> re.Pattern[str]:
         elif part.endswith("+"):
             regex += f"(?P<{part[:-1]}>.+)"
         else:
-            regex += f"(?P<{part}>[^/]+)"
+            # An empty label still routes, so the service can answer it with its min-length rule.
+            regex += f"(?P<{part}>[^/]*)"
     return re.compile(regex + "$")
 
 

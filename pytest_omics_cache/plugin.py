@@ -12,7 +12,7 @@ from pytest_omics_cache._fake import FakeOmics
 from pytest_omics_cache._options import Options
 
 _SUITE_OPTIONS = pytest.StashKey[Options]()
-_CALL_FAILED = pytest.StashKey[bool]()
+_NOT_PASSED = pytest.StashKey[bool]()
 
 # One ini option per Options field: (ini name, ini type, help).
 _INI: dict[str, tuple[str, Literal["string", "bool"], str]] = {
@@ -82,9 +82,10 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    if report.when == "call" and report.failed:
-        # Read by the fixture's teardown: a failed test gets no second, teardown error.
-        item.stash[_CALL_FAILED] = True
+    if report.when in ("setup", "call") and report.outcome != "passed":
+        # Read by the fixture's teardown: a test that failed, errored, was skipped or xfailed
+        # gets no second, confusing error about injections it never reached.
+        item.stash[_NOT_PASSED] = True
     return report
 
 
@@ -109,7 +110,7 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
     )
     with fake._activated():
         yield fake
-    if options.assert_all_errors_fired and not request.node.stash.get(_CALL_FAILED, False):
+    if options.assert_all_errors_fired and not request.node.stash.get(_NOT_PASSED, False):
         unfired = fake._unfired_injections_error()
         if unfired is not None:
             __tracebackhide__ = True  # the message says it all; the fixture's code would not

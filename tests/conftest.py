@@ -15,6 +15,15 @@ OmicsFactory = Callable[..., Any]
 
 
 @pytest.fixture
+def pytester(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """pytester whose inner runs skip plugins of this suite that have nothing to do there."""
+    monkeypatch.setenv(
+        "PYTEST_ADDOPTS", "-p no:asyncio -p no:randomly -p no:xdist -p no:hypothesispytest"
+    )
+    return pytester
+
+
+@pytest.fixture
 def make_client() -> OmicsFactory:
     """Makes real botocore clients (``make_client("s3", region_name=...)``); omics by default."""
 

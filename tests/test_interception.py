@@ -10,6 +10,7 @@ import boto3
 import botocore.httpsession
 import botocore.session
 import pytest
+from botocore.credentials import EnvProvider, SharedCredentialProvider
 from moto import mock_aws
 
 from pytest_omics_cache import FakeOmics, UnservedRequestError
@@ -97,24 +98,32 @@ def test_clients_with_real_credentials_are_signed_with_fake_ones(
     client = botocore.session.get_session().create_client("omics", region_name="us-east-1")
     assert client._request_signer._credentials.access_key == "AKIAREALREALREAL1234"
 
+    reads: list[str] = []
+    for provider in (EnvProvider, SharedCredentialProvider):
+        monkeypatch.setattr(
+            provider, "load", lambda self, seen=reads: seen.append(type(self).__name__)
+        )
+    fresh = boto3.session.Session()
+
     fake = FakeOmics()
     with fake._activated():
         cache = fake.add_run_cache()
         client.get_run_cache(id=cache["id"])
-        fresh = botocore.session.get_session()
-        credentials = fresh.get_credentials()
-        assert (credentials.access_key, credentials.token) == ("FAKEOMICSACCESSKEYID", None)
-    # Nothing was cached: outside the fake the same session reads the real chain again.
-    assert fresh.get_credentials().access_key == "AKIAREALREALREAL1234"
+        inside = fresh.client("omics", region_name="us-east-1")
+        inside.get_run_cache(id=cache["id"])
+        assert reads == []  # making an omics client read no credentials at all
+        fresh.client("s3", region_name="us-east-1")  # other services: untouched
+        assert reads == ["EnvProvider", "SharedCredentialProvider"]
+    assert inside._request_signer._credentials.access_key == "FAKEOMICSACCESSKEYID"
 
-    authorization = fake.get_call().headers["Authorization"]
-    assert "Credential=FAKEOMICSACCESSKEYID/" in authorization
-    assert "AKIAREAL" not in authorization
-    assert "X-Amz-Security-Token" not in fake.get_call().headers
+    for call in fake.get_calls():
+        assert "Credential=FAKEOMICSACCESSKEYID/" in call.headers["Authorization"]
+        assert "AKIAREAL" not in call.headers["Authorization"]
+        assert "X-Amz-Security-Token" not in call.headers
 
 
 def test_other_services_pass_through(fake_omics: FakeOmics, make_client: Any) -> None:
-    s3 = make_client("s3")
+    s3 = make_client("s3", aws_access_key_id="AKIDS3", aws_secret_access_key="s")
     sent: list[str] = []
 
     def stop_before_network(request: Any, **_: object) -> None:
@@ -136,8 +145,8 @@ def test_only_one_fake_at_a_time(fake_omics: FakeOmics, omics: Any) -> None:
         pass  # pragma: no cover - never entered
 
     assert str(raised.value) == (
-        "a fake omics service is already active in this process; use one fake_omics at a time"
-        " (nested or concurrent fakes would silently share requests)"
+        "a fake omics service is already active in this process (fake_omics or mock_omics);"
+        " use one at a time: nested or concurrent fakes would silently share requests"
     )
     cache = fake_omics.add_run_cache()
     assert omics.get_run_cache(id=cache["id"])["id"] == cache["id"]

@@ -151,3 +151,23 @@ def test_the_served_operations_are_the_ones_with_handlers() -> None:
 
     assert set(_model.SERVED_OPERATIONS) == set(HANDLERS)
     assert set(_model.SERVED_OPERATIONS) <= set(RUN_CACHE_OPERATIONS)
+
+
+def test_the_public_types_mirror_the_model() -> None:
+    import typing
+
+    from pytest_omics_cache import CacheBehavior, RunCache, RunCacheStatus
+
+    shape = MODEL.operation_model("GetRunCache").output_shape
+    assert set(RunCache.__annotations__) == set(shape.members)
+    assert RunCache.__required_keys__ == {  # type: ignore[attr-defined]
+        "arn",
+        "cacheBehavior",
+        "cacheS3Uri",
+        "creationTime",
+        "id",
+        "status",
+        "tags",
+    }
+    assert set(typing.get_args(CacheBehavior)) == set(shape.members["cacheBehavior"].enum)
+    assert set(typing.get_args(RunCacheStatus)) == set(shape.members["status"].enum)

@@ -60,6 +60,40 @@ def test_a_failed_test_gets_no_second_error(pytester: pytest.Pytester) -> None:
     result.stdout.no_fnmatch_line("*did not fire*")
 
 
+def test_skipped_xfailed_and_setup_errors_get_no_second_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        def throttled(fake_omics):
+            fake_omics.add_error("ThrottlingException")
+
+        @pytest.fixture
+        def broken():
+            raise RuntimeError("fixture failed")
+
+        def test_skipped(fake_omics):
+            fake_omics.add_error("ThrottlingException")
+            pytest.skip("not today")
+
+        @pytest.mark.xfail(reason="known")
+        def test_xfailed(fake_omics):
+            fake_omics.add_error("ThrottlingException")
+            assert False
+
+        def test_setup_error(throttled, broken):
+            pass
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(skipped=1, xfailed=1, errors=1)
+    result.stdout.no_fnmatch_line("*did not fire*")
+    result.stdout.no_fnmatch_line("*at teardown*")
+
+
 def test_marker_opt_out(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

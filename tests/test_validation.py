@@ -30,7 +30,7 @@ def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
-def _string_cases(shape: Any, location: str | None) -> Iterator[tuple[str, object, str]]:
+def _string_cases(shape: Any) -> Iterator[tuple[str, object, str]]:
     """(kind, bad value, rule) for each constraint of a string shape."""
     meta = shape.metadata
     if "enum" in meta:
@@ -57,8 +57,7 @@ def _string_cases(shape: Any, location: str | None) -> Iterator[tuple[str, objec
             fill * (meta["max"] + 1),
             f"Member must have length less than or equal to {meta['max']}",
         )
-    # An empty URI label cannot be sent at all (botocore would build another path).
-    if low >= 1 and location != "uri":
+    if low >= 1:
         yield "min", fill * (low - 1), f"Member must have length greater than or equal to {low}"
 
 
@@ -70,7 +69,7 @@ def _cases() -> Iterator[Any]:
             meta = member.metadata
             cases: list[tuple[str, object, str, object]] = []
             if member.type_name == "string":
-                cases += [(k, v, r, v) for k, v, r in _string_cases(member, location)]
+                cases += [(k, v, r, v) for k, v, r in _string_cases(member)]
             elif member.type_name == "integer":
                 if "min" in meta:
                     rule = f"Member must have value greater than or equal to {meta['min']}"
@@ -82,7 +81,7 @@ def _cases() -> Iterator[Any]:
                 for part in ("key", "value"):
                     sub = getattr(member, part)
                     label = "Map keys" if part == "key" else "Map values"
-                    for kind, bad, rule in _string_cases(sub, None):
+                    for kind, bad, rule in _string_cases(sub):
                         if kind == "pattern":
                             continue
                         value = {bad: "v"} if part == "key" else {"k": bad}

@@ -1,0 +1,82 @@
+"""The aiobotocore side of the interception; imported only where aiobotocore is installed.
+
+aiobotocore subclasses botocore's classes and makes their I/O asynchronous. Its emitter inherits
+``emit`` (hooked in ``_intercept``) but awaits the result, so it gets a coroutine of the same
+answer. Its signer, session and retry sleeps are its own async overrides and are hooked here,
+for the same reasons as botocore's: fake credentials, and no backoff sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiobotocore.awsrequest import AioAWSResponse
+from aiobotocore.credentials import AioCredentials
+from aiobotocore.endpoint import AioEndpoint
+from aiobotocore.retries.bucket import AsyncTokenBucket
+from aiobotocore.session import AioSession
+from aiobotocore.signers import AioRequestSigner
+from botocore.awsrequest import AWSPreparedRequest
+
+from pytest_omics_cache import _intercept
+from pytest_omics_cache._service import OmicsService
+
+_FAKE_CREDENTIALS = AioCredentials(
+    _intercept.FAKE_ACCESS_KEY_ID, _intercept.FAKE_SECRET_ACCESS_KEY, method="fake-omics"
+)
+
+
+class _AsyncBody:
+    """The ``raw`` of an AioAWSResponse: aiobotocore reads it with ``await raw.read()``."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def read(self, *_: object) -> bytes:
+        return self._body
+
+
+async def answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, Any]]:
+    wire = _intercept.handle(event_name, request)
+    return [(answer, AioAWSResponse(request.url, wire.status, wire.headers, _AsyncBody(wire.body)))]
+
+
+def patches(skip_sleeps_for: OmicsService | None) -> list[tuple[object, str, object]]:
+    original_get_auth_instance: Callable[..., Any] = vars(AioRequestSigner)["get_auth_instance"]
+
+    async def get_auth_instance(
+        self: AioRequestSigner,
+        signing_name: str,
+        region_name: str,
+        signature_version: str | None = None,
+        request_credentials: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        if _intercept._active is not None and self._service_id.hyphenize() == "omics":
+            request_credentials = _FAKE_CREDENTIALS
+        return await original_get_auth_instance(
+            self, signing_name, region_name, signature_version, request_credentials, **kwargs
+        )
+
+    original_create_client: Callable[..., Any] = vars(AioSession)["create_client"]
+
+    def create_client(self: AioSession, *args: Any, **kwargs: Any) -> Any:
+        return original_create_client(self, *args, **_intercept.with_fake_credentials(args, kwargs))
+
+    found: list[tuple[object, str, object]] = [
+        (AioRequestSigner, "get_auth_instance", get_auth_instance),
+        (AioSession, "create_client", create_client),
+    ]
+    if skip_sleeps_for is not None:
+        record = skip_sleeps_for.retry_delays.append
+
+        async def sleep(self: AioEndpoint, seconds: float) -> None:
+            record(seconds)
+
+        async def acquire(self: AsyncTokenBucket, amount: int = 1, block: bool = True) -> bool:
+            return True
+
+        found.append((AioEndpoint, "_sleep", sleep))
+        found.append((AsyncTokenBucket, "acquire", acquire))
+    return found

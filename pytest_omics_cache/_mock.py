@@ -1,0 +1,171 @@
+"""``mock_omics``: the fake outside pytest, as a context manager, a decorator, or start/stop."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from pytest_omics_cache._fake import FakeOmics
+from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
+
+if TYPE_CHECKING:
+    from unittest import TestCase
+
+_Target = TypeVar("_Target", bound=Callable[..., Any])
+
+
+class mock_omics:  # lower case: used like a function, as time_machine.travel is
+    """Serve every omics client from an in-memory fake, outside pytest fixtures.
+
+    * ``with mock_omics() as fake:`` - active inside the block.
+    * ``@mock_omics()`` on a function or ``async def`` - a fresh fake for each call, passed as
+      the ``fake_omics`` keyword argument if the function has a parameter of that name.
+    * ``@mock_omics()`` on a ``unittest.TestCase`` - a fresh fake for each test, started
+      before ``setUp`` (so ``setUp`` can seed) and available as ``self.fake_omics``; on any
+      other class, each ``test*`` method is decorated.
+    * ``fake = mock.start()`` ... ``mock.stop()`` - for ``setUp``/``addCleanup`` by hand.
+
+    Keyword arguments are those of ``FakeOmics``. Only one fake can be active in a process at a
+    time: starting a second one (nested, or beside the ``fake_omics`` fixture) is an error.
+    Leaving the block checks, like the fixture's teardown, that finite injections all fired
+    (unless ``assert_all_errors_fired=False``, or the block raised).
+    """
+
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        account: str = DEFAULT_ACCOUNT,
+        real_sleep: bool = False,
+        assert_all_errors_fired: bool = True,
+        max_run_caches: int = 1000,
+    ) -> None:
+        options = Options(
+            region=region,
+            account=account,
+            real_sleep=real_sleep,
+            assert_all_errors_fired=assert_all_errors_fired,
+            max_run_caches=max_run_caches,
+        ).validated()
+        self._options = options
+        self._fake: FakeOmics | None = None
+        self._activation: AbstractContextManager[FakeOmics] | None = None
+
+    def _new(self) -> mock_omics:
+        options = self._options
+        return mock_omics(
+            region=options.region,
+            account=options.account,
+            real_sleep=options.real_sleep,
+            assert_all_errors_fired=options.assert_all_errors_fired,
+            max_run_caches=options.max_run_caches,
+        )
+
+    @property
+    def fake(self) -> FakeOmics:
+        """The active fake (after ``start()`` or inside the ``with`` block)."""
+        if self._fake is None:
+            raise RuntimeError("mock_omics() is not started: use it as `with`, or call start()")
+        return self._fake
+
+    def start(self) -> FakeOmics:
+        """Activate a fresh fake and return it."""
+        if self._activation is not None:
+            raise RuntimeError(
+                "this mock_omics() is already started; stop() it first, or use another mock_omics()"
+            )
+        options = self._options
+        fake = FakeOmics(
+            region=options.region,
+            account=options.account,
+            real_sleep=options.real_sleep,
+            assert_all_errors_fired=options.assert_all_errors_fired,
+            max_run_caches=options.max_run_caches,
+        )
+        activation = fake._activated()
+        activation.__enter__()
+        self._fake, self._activation = fake, activation
+        return fake
+
+    def stop(self, *, check: bool = True) -> None:
+        """Deactivate; then, if ``check``, fail on finite injections that did not all fire."""
+        __tracebackhide__ = True
+        activation, fake = self._activation, self._fake
+        if activation is None or fake is None:
+            raise RuntimeError("mock_omics() was not started")
+        self._activation = self._fake = None
+        activation.__exit__(None, None, None)
+        if check and self._options.assert_all_errors_fired:
+            unfired = fake._unfired_injections_error("mock_omics(assert_all_errors_fired=False)")
+            if unfired is not None:
+                raise unfired
+
+    def __enter__(self) -> FakeOmics:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        __tracebackhide__ = True
+        # A block that already failed gets no second, confusing error on top.
+        self.stop(check=exc is None)
+
+    def __call__(self, target: _Target) -> _Target:
+        if isinstance(target, type):
+            return self._decorate_class(target)  # type: ignore[return-value]
+        return self._decorate_function(target)
+
+    def _decorate_function(self, function: _Target) -> _Target:
+        wants_fake = "fake_omics" in inspect.signature(function).parameters
+
+        def arguments(fake: FakeOmics, kwargs: dict[str, Any]) -> dict[str, Any]:
+            return {**kwargs, "fake_omics": fake} if wants_fake else kwargs
+
+        if inspect.iscoroutinefunction(function):
+
+            @functools.wraps(function)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with self._new() as fake:
+                    return await function(*args, **arguments(fake, kwargs))
+
+            return run_async  # type: ignore[return-value]
+
+        @functools.wraps(function)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self._new() as fake:
+                return function(*args, **arguments(fake, kwargs))
+
+        return run  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type) -> type:
+        # unittest is looked up, not imported: a TestCase exists only once it has been.
+        unittest = sys.modules.get("unittest")
+        if unittest is not None and issubclass(cls, unittest.TestCase):
+            test_case = cast("type[TestCase]", cls)
+            original_set_up = test_case.setUp
+            new = self._new
+
+            def setUp(test: Any) -> None:
+                mock = new()
+                test.fake_omics = mock.start()
+                test.addCleanup(mock.stop)
+                original_set_up(test)
+
+            test_case.setUp = setUp  # type: ignore[method-assign,assignment]
+            return cls
+        for name, member in list(vars(cls).items()):
+            if name.startswith("test") and inspect.isfunction(member):
+                setattr(cls, name, self._decorate_function(member))
+        return cls
+
+    def __repr__(self) -> str:
+        state = "started" if self._activation is not None else "stopped"
+        return f"<mock_omics region={self._options.region!r} {state}>"
