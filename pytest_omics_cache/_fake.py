@@ -86,7 +86,7 @@ class FakeOmics:
         from the response, as the service omits them.
         """
         __tracebackhide__ = True
-        from pytest_omics_cache import _seed
+        from pytest_omics_cache import _model, _seed
 
         where = Options(
             region=self.region if region is None else region,
@@ -94,7 +94,7 @@ class FakeOmics:
         ).validated()
         cache_id = self._registry.new_id() if id is None else id
         fields: dict[str, Any] = {
-            "arn": f"arn:aws:omics:{where.region}:{where.account}:runCache/{cache_id}",
+            "arn": _model.run_cache_arn(where.region, where.account, str(cache_id)),
             "cacheBehavior": cacheBehavior,
             "cacheBucketOwnerId": cacheBucketOwnerId,
             "cacheS3Uri": (
@@ -296,6 +296,14 @@ def _check_target(
         )
     if cache_id is not None and not isinstance(cache_id, str):
         raise ValueError(f"{method}: id={cache_id!r} must be a string, as boto3 sends it")
+    if cache_id is not None and operation is not None:
+        from pytest_omics_cache import _protocol
+
+        if all(member[0] != "id" for member in _protocol.spec(operation).members):
+            raise ValueError(
+                f"{method}: {operation} requests carry no id, so id={cache_id!r} would never"
+                " match; leave id out, or pick an operation that takes one"
+            )
     if region is not None:
         try:
             Options(region=region).validated()

@@ -21,6 +21,11 @@ Why these two hooks (see botocore's endpoint.py and signers.py):
   on a condition in ``TokenBucket.acquire``, which is made to grant at once. Both are looked up
   at call time, so existing clients are covered; ``time.sleep`` elsewhere is left alone.
 
+* Start each client's retry quota (standard and adaptive modes) full for every fake, and put it
+  back as it was afterwards: botocore keeps one quota per client for the client's life, so a
+  module-level client would otherwise stop retrying after some tests' worth of injected errors,
+  making results depend on test order. Within one test the quota works as botocore's does.
+
 All are attributes swapped while a fake is active and put back exactly afterwards; the process
 environment is never touched.
 """
@@ -42,6 +47,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
+from botocore.retries.quota import RetryQuota
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
@@ -240,6 +246,42 @@ def _acquire_at_once(self: object, amount: int = 1, block: bool = True) -> bool:
     return True
 
 
+class _FreshRetryQuotas:
+    """Gives every retry quota a full capacity the first time this fake sees it in use, and
+    puts each one's capacity back as it was when the fake stops."""
+
+    def __init__(self) -> None:
+        self._before: dict[int, tuple[RetryQuota, int]] = {}
+        self._lock = threading.Lock()
+
+    def _fresh(self, quota: RetryQuota) -> None:
+        if id(quota) not in self._before:
+            with self._lock:
+                if id(quota) not in self._before:
+                    # botocore's own private fields; the stubs leave them out.
+                    state = vars(quota)
+                    self._before[id(quota)] = (quota, state["_available_capacity"])
+                    state["_available_capacity"] = state["_max_capacity"]
+
+    def patches(self) -> list[tuple[object, str, object]]:
+        acquire, release = vars(RetryQuota)["acquire"], vars(RetryQuota)["release"]
+
+        def fresh_acquire(quota: RetryQuota, capacity_amount: int) -> bool:
+            self._fresh(quota)
+            return bool(acquire(quota, capacity_amount))
+
+        def fresh_release(quota: RetryQuota, capacity_amount: int) -> None:
+            self._fresh(quota)
+            release(quota, capacity_amount)
+
+        return [(RetryQuota, "acquire", fresh_acquire), (RetryQuota, "release", fresh_release)]
+
+    def restore(self) -> None:
+        for quota, capacity in self._before.values():
+            vars(quota)["_available_capacity"] = capacity
+        self._before.clear()
+
+
 @contextmanager
 def serving(service: OmicsService, *, skip_sleeps: bool = True) -> Iterator[None]:
     """Route every omics request in the process to ``service`` until the block exits.
@@ -289,6 +331,9 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
         patches.append((TokenBucket, "acquire", _acquire_at_once))
     from pytest_omics_cache import _intercept_http
 
+    quotas = _FreshRetryQuotas()
+    patches += quotas.patches()
+
     if _aiobotocore_installed():
         from pytest_omics_cache import _intercept_aio
 
@@ -298,6 +343,7 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
         undo.append(functools.partial(setattr, owner, name, vars(owner)[name]))
         setattr(owner, name, replacement)
     undo.append(_intercept_http.start(service))
+    undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
     return undo
 
 

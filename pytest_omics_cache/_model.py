@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import botocore.session
     from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "omics"
@@ -30,10 +31,26 @@ SERVED_OPERATIONS: tuple[str, ...] = (
 
 
 @functools.cache
-def service_model() -> ServiceModel:
+def _session() -> botocore.session.Session:
     import botocore.session
 
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    return botocore.session.get_session()
+
+
+@functools.cache
+def service_model() -> ServiceModel:
+    return _session().get_service_model(SERVICE_NAME)
+
+
+@functools.cache
+def partition(region: str) -> str:
+    """The ARN partition of a region: ``aws``, ``aws-cn``, ``aws-us-gov``..."""
+    name: str = _session().get_partition_for_region(region)
+    return name
+
+
+def run_cache_arn(region: str, account: str, cache_id: str) -> str:
+    return f"arn:{partition(region)}:omics:{region}:{account}:runCache/{cache_id}"
 
 
 def operation(name: str) -> OperationModel:
@@ -214,12 +231,14 @@ def _string_checks(shape: Shape) -> Validator:
     def validate(value: Any, path: str) -> Sequence[Violation]:
         if allowed and value not in allowed:
             return (Violation(path, value, enum_rule, shape.name),)
+        # Like AWS, every broken rule of the member is its own clause: pattern, then length.
+        found: list[Violation] = []
+        if matches is not None and not matches(value):
+            found.append(Violation(path, value, pattern_rule, shape.name))
         wrong_size = sized(value, len(value), path)
         if wrong_size is not None:
-            return (wrong_size,)
-        if matches is not None and not matches(value):
-            return (Violation(path, value, pattern_rule, shape.name),)
-        return _NONE
+            found.append(wrong_size)
+        return found or _NONE
 
     return validate
 

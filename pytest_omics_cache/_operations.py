@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from pytest_omics_cache import _protocol, _seed
+from pytest_omics_cache import _model, _protocol, _seed
 from pytest_omics_cache._options import Options
 from pytest_omics_cache._registry import (
     LimitReached,
@@ -82,14 +82,26 @@ def get_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -
 
 def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
     location: str = params["cacheS3Location"]
-    # The parameters that define the cache: a requestId replayed with other ones is a conflict.
-    fingerprint = json.dumps({k: v for k, v in params.items() if k != "requestId"}, sort_keys=True)
+    behavior = params.get("cacheBehavior", "CACHE_ON_FAILURE")
+    owner = params.get("cacheBucketOwnerId", caller.account)
+    tags = dict(params.get("tags") or {})
+    # The parameters that define the cache, defaults filled in (spelling out a default is the
+    # same request): a requestId replayed with other ones is a conflict.
+    fingerprint = json.dumps(
+        {
+            **{k: v for k, v in params.items() if k != "requestId"},
+            "cacheBehavior": behavior,
+            "cacheBucketOwnerId": owner,
+            "tags": tags,
+        },
+        sort_keys=True,
+    )
 
     def build(new_id: str) -> StoredRunCache:
         data = {
-            "arn": f"arn:aws:omics:{caller.region}:{caller.account}:runCache/{new_id}",
-            "cacheBehavior": params.get("cacheBehavior", "CACHE_ON_FAILURE"),
-            "cacheBucketOwnerId": params.get("cacheBucketOwnerId", caller.account),
+            "arn": _model.run_cache_arn(caller.region, caller.account, new_id),
+            "cacheBehavior": behavior,
+            "cacheBucketOwnerId": owner,
             # The service keeps each cache's data in a folder of its own under the location.
             "cacheS3Uri": f"{location.rstrip('/')}/{new_id}/",
             # Looked up at call time, so time-machine and freezegun control it.
@@ -98,7 +110,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
             "id": new_id,
             "name": params.get("name"),
             "status": "ACTIVE",
-            "tags": dict(params.get("tags") or {}),
+            "tags": tags,
         }
         return _seed.render(
             caller.account, caller.region, {k: v for k, v in data.items() if v is not None}

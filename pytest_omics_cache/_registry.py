@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,8 +17,6 @@ from typing import Any
 
 #: A run cache as ``GetRunCache`` returns it (boto3 field names, Python values).
 RunCacheDict = dict[str, Any]
-
-_TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
 @dataclass
@@ -55,7 +54,6 @@ class Registry:
     # and pytest-randomly reseeding the global `random` cannot change them.
     _ids: random.Random = field(default_factory=lambda: random.Random(20221128))
     _tokens: dict[str, tuple[str, str, int]] = field(default_factory=dict)
-    _tokens_random: random.Random = field(default_factory=lambda: random.Random(3))
 
     def new_id(self) -> str:
         """A fresh 7-digit id used nowhere in the registry."""
@@ -181,10 +179,11 @@ class Registry:
 
     def issue_token(self, account: str, region: str, after_seq: int) -> str:
         """An opaque nextToken for the page after ``after_seq``, valid only for this fake."""
+        # Random, not seeded: a token from another fake (an earlier test) must not resolve here.
+        token = secrets.token_urlsafe(18)
         with self._lock:
-            token = "".join(self._tokens_random.choice(_TOKEN_ALPHABET) for _ in range(24))
             self._tokens[token] = (account, region, after_seq)
-            return token
+        return token
 
     def resolve_token(self, token: str) -> tuple[str, str, int] | None:
         """(account, region, after_seq) of a token this registry issued, else None."""

@@ -58,7 +58,14 @@ def pytest_configure(config: pytest.Config) -> None:
         " options of the fake_omics fixture for this test.",
     )
     names = ", ".join(ini for ini, _, _ in _INI.values())
-    values = {name: config.getini(ini) for name, (ini, _, _) in _INI.items()}
+    values = {}
+    for name, (ini, _, _) in _INI.items():
+        try:
+            values[name] = config.getini(ini)
+        except (ValueError, pytest.UsageError) as error:  # pytest converting a bool ini value
+            raise pytest.UsageError(
+                f"pytest-omics-cache ini option ({names}): {ini}: {error}"
+            ) from None
     try:
         values["max_run_caches"] = int(values["max_run_caches"])
     except ValueError:

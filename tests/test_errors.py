@@ -15,6 +15,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.retries.bucket import TokenBucket
+from botocore.retries.quota import RetryQuota
 
 from pytest_omics_cache import FakeOmics, Injection
 
@@ -22,6 +23,7 @@ SESSION = botocore.session.get_session()
 MODEL = SESSION.get_service_model("omics")
 CODES = sorted(e.name for e in MODEL.operation_model("GetRunCache").error_shapes)
 MODES = ("legacy", "standard", "adaptive")
+REAL_SLEEP = time.sleep  # as it was when this module was imported, before any fake
 
 
 def _client(mode: str | None = None, attempts: int | None = None, **kwargs: Any) -> Any:
@@ -346,6 +348,11 @@ def test_handle_describes_itself() -> None:
             {"code": "ThrottlingException", "message": 5},
             "add_error: message=5 must be a string",
         ),
+        (
+            {"code": "ThrottlingException", "operation": "ListRunCaches", "id": "1"},
+            "add_error: ListRunCaches requests carry no id, so id='1' would never match; leave"
+            " id out, or pick an operation that takes one",
+        ),
     ],
 )
 def test_bad_add_error_arguments(arguments: dict[str, Any], message: str) -> None:
@@ -353,6 +360,43 @@ def test_bad_add_error_arguments(arguments: dict[str, Any], message: str) -> Non
         FakeOmics().add_error(**arguments)
 
     assert str(raised.value) == message
+
+
+def test_each_fake_starts_a_clients_retry_quota_full_and_puts_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    quotas: list[Any] = []
+    botocore_acquire = RetryQuota.acquire
+
+    def spy(self: Any, capacity_amount: int) -> Any:
+        quotas.append(self)
+        return botocore_acquire(self, capacity_amount)
+
+    monkeypatch.setattr(RetryQuota, "acquire", spy)
+    client = _client("standard")  # one client for several tests, as at module level
+
+    def attempts_until_the_quota_runs_out(fake: FakeOmics) -> list[int]:
+        fake.add_error("InternalServerException", times=None)
+        seen = []
+        with fake._activated():
+            for _ in range(200):
+                with pytest.raises(client.exceptions.InternalServerException) as raised:
+                    client.get_run_cache(id="1")
+                seen.append(raised.value.response["ResponseMetadata"]["RetryAttempts"])
+                if seen[-1] == 0:
+                    break
+        return seen
+
+    first = attempts_until_the_quota_runs_out(FakeOmics())
+    capacity_after_first = vars(quotas[0])["_available_capacity"]
+    second = attempts_until_the_quota_runs_out(FakeOmics())
+
+    assert first[0] == 2
+    assert first[-1] == 0  # within one test, botocore's quota still runs out...
+    assert second == first  # ...but the next test starts with it full
+    # and put back as it was before each fake: full, as the client was new
+    assert capacity_after_first == vars(quotas[0])["_max_capacity"]
+    assert vars(quotas[0])["_available_capacity"] == capacity_after_first
 
 
 # --- sleeping ------------------------------------------------------------------------------------
@@ -406,8 +450,8 @@ def test_the_adaptive_rate_limiter_is_not_consulted(monkeypatch: pytest.MonkeyPa
 
 
 def test_other_sleeps_are_left_alone(fake_omics: FakeOmics) -> None:
-    assert time.sleep is __import__("time").sleep
-    assert botocore.endpoint.time is not time
+    assert time.sleep is REAL_SLEEP  # the user's own sleeps still sleep
+    assert botocore.endpoint.time is not time  # botocore's retry sleeps do not
     assert botocore.endpoint.time.time is time.time  # the rest of the module is the real one
 
 

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from botocore.config import Config
 
-from pytest_omics_cache import FakeOmics
+from pytest_omics_cache import FakeOmics, mock_omics
 
 NO_RETRIES = Config(retries={"total_max_attempts": 1})
 SESSION = boto3.session.Session()  # one for the module: a new session costs ~100 ms
@@ -124,6 +124,19 @@ def test_same_request_id_and_parameters_is_the_same_cache(
     assert again["id"] == first["id"]
     assert again["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert len(fake_omics.run_caches()) == 1
+
+
+def test_spelling_out_a_default_is_the_same_request(fake_omics: FakeOmics, client: Any) -> None:
+    first = client.create_run_cache(cacheS3Location="s3://bkt/x", requestId="req-2")
+    again = client.create_run_cache(
+        cacheS3Location="s3://bkt/x",
+        requestId="req-2",
+        cacheBehavior="CACHE_ON_FAILURE",
+        cacheBucketOwnerId="123456789012",
+        tags={},
+    )
+
+    assert again["id"] == first["id"]
 
 
 def test_same_request_id_with_other_parameters_is_a_conflict(
@@ -282,6 +295,21 @@ def test_a_token_the_fake_did_not_issue_is_invalid(
         "Message": f"Invalid startingToken '{token}': it was not issued by a ListRunCaches call"
         " of this account and region.",
     }
+
+
+def test_a_token_from_an_earlier_test_is_invalid(client: Any) -> None:
+    with mock_omics() as earlier:
+        for _ in range(3):
+            earlier.add_run_cache()
+        stale = client.list_run_caches(maxResults=1)["nextToken"]
+
+    with mock_omics() as now:
+        for _ in range(3):
+            now.add_run_cache()
+        client.list_run_caches(maxResults=1)  # this fake issues tokens of its own, too
+        error = _error(client, client.list_run_caches, startingToken=stale)
+
+    assert error["Error"]["Code"] == "ValidationException"
 
 
 def test_a_token_from_another_region_is_invalid(fake_omics: FakeOmics, client: Any) -> None:

@@ -129,8 +129,10 @@ def test_validation_message_counts_errors() -> None:
     )
 
     assert _model.validation_message(violations) == (
-        "2 validation errors detected: Value 'X' at 'cacheBehavior' failed to satisfy constraint:"
+        "3 validation errors detected: Value 'X' at 'cacheBehavior' failed to satisfy constraint:"
         " Member must satisfy enum value set: [CACHE_ON_FAILURE, CACHE_ALWAYS]; Value '' at 'name'"
+        " failed to satisfy constraint: Member must satisfy regular expression pattern:"
+        " [\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+; Value '' at 'name'"
         " failed to satisfy constraint: Member must have length greater than or equal to 1"
     )
 
@@ -171,3 +173,12 @@ def test_the_public_types_mirror_the_model() -> None:
     }
     assert set(typing.get_args(CacheBehavior)) == set(shape.members["cacheBehavior"].enum)
     assert set(typing.get_args(RunCacheStatus)) == set(shape.members["status"].enum)
+
+
+def test_a_value_breaking_two_rules_gets_two_clauses() -> None:
+    assert _messages("GetRunCacheRequest", {"id": "a" * 19}) == [
+        "Value 'aaaaaaaaaaaaaaaaaaa' at 'id' failed to satisfy constraint: Member must satisfy"
+        " regular expression pattern: [0-9]+",
+        "Value 'aaaaaaaaaaaaaaaaaaa' at 'id' failed to satisfy constraint: Member must have"
+        " length less than or equal to 18",
+    ]

@@ -68,7 +68,18 @@ def test_botocore_is_exactly_restored_after_teardown(pytester: pytest.Pytester) 
     pytester.makepyfile(
         """
         import os
+        import botocore.endpoint
         import botocore.session
+        import requests.adapters
+        from botocore.retries.bucket import TokenBucket
+        from botocore.retries.quota import RetryQuota
+        try:
+            from aiobotocore.endpoint import AioEndpoint
+            from aiobotocore.retries.bucket import AsyncTokenBucket
+            from aiobotocore.session import AioSession
+            from aiobotocore.signers import AioRequestSigner
+        except ImportError:
+            AioEndpoint = None
         from botocore.hooks import HierarchicalEmitter
         from botocore.session import Session
         from botocore.signers import RequestSigner
@@ -79,6 +90,14 @@ def test_botocore_is_exactly_restored_after_teardown(pytester: pytest.Pytester) 
                 dict(HierarchicalEmitter.__dict__),
                 dict(RequestSigner.__dict__),
                 dict(Session.__dict__),
+                dict(TokenBucket.__dict__),
+                dict(RetryQuota.__dict__),
+                botocore.endpoint.time,
+                requests.adapters.HTTPAdapter.send,
+                dict(AioEndpoint.__dict__) if AioEndpoint else None,
+                dict(AioRequestSigner.__dict__) if AioEndpoint else None,
+                dict(AioSession.__dict__) if AioEndpoint else None,
+                dict(AsyncTokenBucket.__dict__) if AioEndpoint else None,
                 # pytest itself sets PYTEST_CURRENT_TEST per test
                 {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"},
             )
@@ -250,6 +269,16 @@ def test_ini_max_run_caches_must_be_a_number(pytester: pytest.Pytester) -> None:
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*fake_omics_max_run_caches='many' must be a whole number"])
+
+
+def test_a_bad_flag_in_the_ini_names_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nfake_omics_real_sleep = maybe\n")
+    pytester.makepyfile("def test_it(): pass")
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*fake_omics_real_sleep: invalid truth value 'maybe'*"])
 
 
 def test_ini_max_run_caches(pytester: pytest.Pytester) -> None:

@@ -125,6 +125,18 @@ def test_same_id_twice_in_one_region_is_refused(fake_omics: FakeOmics) -> None:
         fake_omics.add_run_cache(id="55")
 
 
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov"), ("eu-west-1", "aws")],
+)
+def test_arns_use_the_partition_of_the_region(
+    fake_omics: FakeOmics, region: str, partition: str
+) -> None:
+    cache = fake_omics.add_run_cache(id="8", region=region)
+
+    assert cache["arn"] == f"arn:{partition}:omics:{region}:123456789012:runCache/8"
+
+
 def test_seeding_works_without_the_fixture() -> None:
     fake = FakeOmics(region="eu-north-1", account="999988887777")
 
@@ -132,6 +144,9 @@ def test_seeding_works_without_the_fixture() -> None:
 
     assert cache["arn"] == "arn:aws:omics:eu-north-1:999988887777:runCache/3"
     assert (fake.region, fake.account) == ("eu-north-1", "999988887777")
+
+
+FREE_TEXT = "[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+"
 
 
 def _rule(field: str, value: object, rule: str, shape: str) -> str:
@@ -151,7 +166,9 @@ BAD_SEEDS = [
     ),
     pytest.param(
         {"id": ""},
-        _rule("id", "", "Member must have length greater than or equal to 1", "RunCacheId"),
+        _rule("id", "", "Member must satisfy regular expression pattern: [0-9]+", "RunCacheId")
+        + "; "
+        + _rule("id", "", "Member must have length greater than or equal to 1", "RunCacheId"),
         id="id-empty",
     ),
     pytest.param(
@@ -163,7 +180,14 @@ BAD_SEEDS = [
     ),
     pytest.param(
         {"name": ""},
-        _rule("name", "", "Member must have length greater than or equal to 1", "UserCustomName"),
+        _rule(
+            "name",
+            "",
+            f"Member must satisfy regular expression pattern: {FREE_TEXT}",
+            "UserCustomName",
+        )
+        + "; "
+        + _rule("name", "", "Member must have length greater than or equal to 1", "UserCustomName"),
         id="name-empty",
     ),
     pytest.param(
@@ -313,7 +337,7 @@ def test_bad_seed_fields_name_field_value_and_rule(
 
 def test_every_bad_field_is_reported_at_once(fake_omics: FakeOmics) -> None:
     with pytest.raises(ValueError, match="invalid run cache seed") as raised:
-        fake_omics.add_run_cache(name="", status="NOPE")
+        fake_omics.add_run_cache(name="n" * 129, status="NOPE")
 
     assert str(raised.value).count("breaks the rule") == 2
 

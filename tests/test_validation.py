@@ -58,7 +58,13 @@ def _string_cases(shape: Any) -> Iterator[tuple[str, object, str]]:
             f"Member must have length less than or equal to {meta['max']}",
         )
     if low >= 1:
-        yield "min", fill * (low - 1), f"Member must have length greater than or equal to {low}"
+        short = fill * (low - 1)
+        rule = f"Member must have length greater than or equal to {low}"
+        if short == "" and "pattern" in meta:
+            # The empty string breaks the pattern (one or more characters) too: two clauses.
+            pattern_rule = f"Member must satisfy regular expression pattern: {meta['pattern']}"
+            rule = f"{pattern_rule}\n{rule}"
+        yield "min", short, rule
 
 
 def _cases() -> Iterator[Any]:
@@ -141,9 +147,11 @@ def test_each_constraint_is_a_validation_exception(
         getattr(client, _snake(operation))(**params)
 
     shown_value = "null" if shown is None else f"'{shown}'"
-    assert raised.value.response["Error"]["Message"] == (
-        f"1 validation error detected: Value {shown_value} at '{member}' failed to satisfy"
-        f" constraint: {rule}"
-    )
+    rules = rule.split("\n")
+    clauses = [
+        f"Value {shown_value} at '{member}' failed to satisfy constraint: {r}" for r in rules
+    ]
+    count = f"{len(rules)} validation error{'s' if len(rules) > 1 else ''}"
+    assert raised.value.response["Error"]["Message"] == (f"{count} detected: {'; '.join(clauses)}")
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert fake_omics.run_caches() == []
