@@ -4,10 +4,13 @@
     python3 dev.py examples   # run the example project's test suite
     python3 dev.py test       # run the whole test suite with the coverage gate
     python3 dev.py lint       # ruff (lint + format check) and mypy --strict
+    python3 dev.py parallel   # the whole suite again: two xdist workers, random order
+    python3 dev.py compat     # the suite on the oldest and the newest botocore
     python3 dev.py bench      # the benchmarks in bench/ (not part of the tests)
 
-Each creates (or reuses) the virtualenv .venv and installs the project with its dev extras
-whenever pyproject.toml changed since the last install.
+Each creates (or reuses) its virtualenv and installs what it needs whenever pyproject.toml
+changed since the last install: .venv (everything, aiobotocore included, which pins botocore),
+.venv-oldest and .venv-newest (the test extras on the oldest / newest botocore).
 """
 
 from __future__ import annotations
@@ -20,23 +23,33 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-STAMP = VENV / ".installed-pyproject-sha256"
 COVERAGE_FLOOR = "95"
+#: The first botocore release whose omics model has the run-cache operations (2024-11-20).
+OLDEST_BOTOCORE = "1.35.66"
 
 
-def _ensure_venv() -> None:
-    if not (BIN / "python").exists():
-        print(f"creating {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == wanted:
-        return
-    print("installing the project and its dev extras into .venv", flush=True)
-    _run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    _run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", ".[dev]")
-    STAMP.write_text(wanted)
+def _venv(name: str, *requirements: str) -> Path:
+    """The bin directory of virtualenv ``name``, with ``requirements`` installed."""
+    path = ROOT / name
+    bin_dir = path / ("Scripts" if os.name == "nt" else "bin")
+    stamp = path / ".installed"
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + " ".join(requirements).encode()
+    ).hexdigest()
+    if not (bin_dir / "python").exists():
+        print(f"creating {name}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(path)
+    if not (stamp.exists() and stamp.read_text() == wanted):
+        print(f"installing into {name}: {' '.join(requirements)}", flush=True)
+        pip = [str(bin_dir / "python"), "-m", "pip", "install", "--quiet"]
+        _run(*pip, "--upgrade", "pip")
+        _run(*pip, *requirements)
+        stamp.write_text(wanted)
+    return bin_dir
+
+
+def _dev() -> Path:
+    return _venv(".venv", "-e", ".[dev]")
 
 
 def _test_environment() -> dict[str, str]:
@@ -57,30 +70,68 @@ def _run(*command: str, env: dict[str, str] | None = None) -> None:
 
 
 def examples(extra: list[str]) -> None:
-    _run(str(BIN / "pytest"), "examples", *extra, env=_test_environment())
+    _run(str(_dev() / "pytest"), "examples", *extra, env=_test_environment())
 
 
 def test(extra: list[str]) -> None:
+    bin_dir = _dev()
     env = _test_environment()
-    _run(str(BIN / "coverage"), "erase")
-    _run(str(BIN / "coverage"), "run", "-m", "pytest", *extra, env=env)
-    _run(str(BIN / "coverage"), "report", f"--fail-under={COVERAGE_FLOOR}")
+    _run(str(bin_dir / "coverage"), "erase")
+    _run(str(bin_dir / "coverage"), "run", "-m", "pytest", *extra, env=env)
+    _run(str(bin_dir / "coverage"), "report", f"--fail-under={COVERAGE_FLOOR}")
+
+
+def parallel(extra: list[str]) -> None:
+    # pytest-randomly (installed) shuffles the order; -p makes both plugins explicit.
+    _run(
+        str(_dev() / "pytest"),
+        "-p",
+        "xdist",
+        "-n",
+        "2",
+        "-p",
+        "randomly",
+        "-q",
+        *extra,
+        env=_test_environment(),
+    )
+
+
+def compat(extra: list[str]) -> None:
+    for name, pins in (
+        (".venv-oldest", [f"botocore=={OLDEST_BOTOCORE}", f"boto3=={OLDEST_BOTOCORE}"]),
+        (".venv-newest", ["--upgrade", "botocore", "boto3"]),
+    ):
+        bin_dir = _venv(name, "-e", ".[test]", *pins)
+        _run(
+            str(bin_dir / "python"),
+            "-c",
+            "import botocore; print('botocore', botocore.__version__)",
+        )
+        _run(str(bin_dir / "pytest"), "-q", "-p", "no:randomly", *extra, env=_test_environment())
 
 
 def lint(extra: list[str]) -> None:
-    _run(str(BIN / "ruff"), "check", ".")
-    _run(str(BIN / "ruff"), "format", "--check", ".")
-    _run(str(BIN / "mypy"))
+    bin_dir = _dev()
+    _run(str(bin_dir / "ruff"), "check", ".")
+    _run(str(bin_dir / "ruff"), "format", "--check", ".")
+    _run(str(bin_dir / "mypy"))
 
 
 def bench(extra: list[str]) -> None:
-    _run(str(BIN / "python"), "bench/run.py", *extra, env=_test_environment())
+    _run(str(_dev() / "python"), "bench/run.py", *extra, env=_test_environment())
 
 
-COMMANDS = {"examples": examples, "test": test, "lint": lint, "bench": bench}
+COMMANDS = {
+    "examples": examples,
+    "test": test,
+    "lint": lint,
+    "parallel": parallel,
+    "compat": compat,
+    "bench": bench,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         sys.exit(f"usage: python3 dev.py {{{'|'.join(COMMANDS)}}} [pytest arguments]")
-    _ensure_venv()
     COMMANDS[sys.argv[1]](sys.argv[2:])
