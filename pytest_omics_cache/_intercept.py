@@ -333,6 +333,7 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
 
     quotas = _FreshRetryQuotas()
     patches += quotas.patches()
+    patches += _intercept_http.patches(service)
 
     if _aiobotocore_installed():
         from pytest_omics_cache import _intercept_aio
@@ -342,7 +343,6 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
     for owner, name, replacement in patches:
         undo.append(functools.partial(setattr, owner, name, vars(owner)[name]))
         setattr(owner, name, replacement)
-    undo.append(_intercept_http.start(service))
     undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
     return undo
 

@@ -8,8 +8,10 @@ exceptions ``requests`` raises. Every other URL passes through to whatever sent 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import requests
 import requests.adapters
@@ -35,32 +37,46 @@ _FAULTS: Mapping[str, type[Exception]] = {
 }
 
 
-def start(service: OmicsService) -> Callable[[], None]:
-    """Serve omics URLs sent with ``requests`` from ``service``; returns the undo."""
+class _Serving:
+    #: The service answering omics URLs while a fake is active.
+    service: OmicsService | None = None
 
-    def callback(prepared: requests.PreparedRequest) -> tuple[int, Mapping[str, str], bytes]:
-        body = prepared.body
-        raw = body.encode() if isinstance(body, str) else (body or b"")
-        request = WireRequest(prepared.method or "GET", prepared.url or "", prepared.headers, raw)
-        try:
-            answer = service.handle(request)
-        except InjectedFault as fault:
-            raise _FAULTS[fault.kind](f"{fault.kind} injected by pytest-omics-cache") from None
-        return answer.status, answer.headers, answer.body
 
+def _callback(prepared: requests.PreparedRequest) -> tuple[int, Mapping[str, str], bytes]:
+    service = _Serving.service
+    assert service is not None  # only reachable while `send` below is patched in
+    body = prepared.body
+    raw = body.encode() if isinstance(body, str) else (body or b"")
+    request = WireRequest(prepared.method or "GET", prepared.url or "", prepared.headers, raw)
+    try:
+        answer = service.handle(request)
+    except InjectedFault as fault:
+        raise _FAULTS[fault.kind](f"{fault.kind} injected by pytest-omics-cache") from None
+    return answer.status, answer.headers, answer.body
+
+
+@functools.cache
+def _requests_mock() -> responses.RequestsMock:
+    """One mock for the process, its routes registered once: starting a fake stays cheap."""
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    for method in _METHODS:
+        mock.add_callback(method, _OMICS_URL, callback=_callback, content_type=None)
+    mock.add_passthru(_ANY_OTHER_URL)
+    return mock
+
+
+def _send(adapter: requests.adapters.HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+    # What responses' own start() patches in, without the cost of unittest.mock per test.
+    return _requests_mock()._on_request(adapter, request, *args, **kwargs)
+
+
+def patches(service: OmicsService) -> list[tuple[object, str, object]]:
+    """The attributes to swap while ``service`` serves omics URLs sent with ``requests``."""
+    mock = _requests_mock()
     # Passing through to the send in place now (not the one responses saw at import) keeps
     # another active `responses` user, moto for one, in the chain.
-    mock = responses.RequestsMock(
-        assert_all_requests_are_fired=False,
-        real_adapter_send=requests.adapters.HTTPAdapter.send,
-    )
-    for method in _METHODS:
-        mock.add_callback(method, _OMICS_URL, callback=callback, content_type=None)
-    mock.add_passthru(_ANY_OTHER_URL)
-    mock.start()
-
-    def stop() -> None:
-        mock.stop(allow_assert=False)
-        mock.reset()
-
-    return stop
+    mock._real_send = requests.adapters.HTTPAdapter.send
+    return [
+        (_Serving, "service", service),
+        (requests.adapters.HTTPAdapter, "send", _send),
+    ]

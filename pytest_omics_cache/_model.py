@@ -43,6 +43,11 @@ def service_model() -> ServiceModel:
 
 
 @functools.cache
+def shape(name: str) -> Shape:
+    return service_model().shape_for(name)
+
+
+@functools.cache
 def partition(region: str) -> str:
     """The ARN partition of a region: ``aws``, ``aws-cn``, ``aws-us-gov``..."""
     name: str = _session().get_partition_for_region(region)

@@ -31,6 +31,11 @@ class Options:
 
     def validated(self) -> Options:
         """Self, or a ValueError that names the bad option, its value and the rule."""
+        try:
+            if self in _KNOWN_VALID:  # every test builds options; check each set once
+                return self
+        except TypeError:  # an unhashable value: certainly not valid, checked below
+            pass
         from pytest_omics_cache import _model
 
         if not isinstance(self.region, str) or not _REGION.fullmatch(self.region):
@@ -43,13 +48,14 @@ class Options:
         limit = self.max_run_caches
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise ValueError(f"max_run_caches={limit!r} must be a whole number >= 0")
-        account_shape = _model.service_model().shape_for("AwsAccountId")
+        account_shape = _model.shape("AwsAccountId")
         problems = _model.check(account_shape, self.account, "account")
         if problems:
             raise ValueError(
                 f"account={self.account!r} is not an AWS account id: {problems[0].rule}"
                 f" (model shape {account_shape.name})"
             )
+        _KNOWN_VALID.add(self)
         return self
 
     def updated(self, overrides: Mapping[str, object], *, source: str) -> Options:
@@ -62,3 +68,6 @@ class Options:
                 f" valid options are: {', '.join(sorted(known))}"
             )
         return replace(self, **overrides)  # type: ignore[arg-type]
+
+
+_KNOWN_VALID: set[Options] = set()

@@ -51,8 +51,8 @@ class Registry:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _seq: int = 0
     # A private, fixed-seed generator: ids look like the service's but repeat run to run,
-    # and pytest-randomly reseeding the global `random` cannot change them.
-    _ids: random.Random = field(default_factory=lambda: random.Random(20221128))
+    # and pytest-randomly reseeding the global `random` cannot change them. Made on first use.
+    _ids: random.Random | None = None
     _tokens: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     def new_id(self) -> str:
@@ -61,6 +61,8 @@ class Registry:
             return self._new_id()
 
     def _new_id(self) -> str:
+        if self._ids is None:
+            self._ids = random.Random(20221128)
         while True:
             candidate = str(self._ids.randrange(1_000_000, 10_000_000))
             if candidate not in self._locations:

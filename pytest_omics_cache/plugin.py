@@ -1,105 +1,130 @@
-"""The pytest side: the ``fake_omics`` fixture, its marker and its ini options."""
+"""The pytest side: the ``fake_omics`` fixture, its marker and its ini options.
+
+pytest imports this module in every run of every suite that has the plugin installed, used or
+not. So it imports nothing of the fake itself at load time: the fake, the botocore model and the
+transports are imported the first time a test asks for ``fake_omics``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from dataclasses import fields
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
-from pytest_omics_cache._fake import FakeOmics
-from pytest_omics_cache._options import Options
+if TYPE_CHECKING:
+    from pytest_omics_cache._fake import FakeOmics
+    from pytest_omics_cache._options import Options
 
-_SUITE_OPTIONS = pytest.StashKey[Options]()
+_SUITE_OPTIONS: pytest.StashKey[Options] = pytest.StashKey()
 _NOT_PASSED = pytest.StashKey[bool]()
 
-# One ini option per Options field: (ini name, ini type, help).
-_INI: dict[str, tuple[str, Literal["string", "bool"], str]] = {
-    "region": ("fake_omics_region", "string", "Region fake_omics seeds run caches into."),
+# One ini option per field of Options: name, type, help, and the default as the ini holds it
+# (a test checks these defaults against Options' own).
+_INI: dict[str, tuple[str, Literal["string", "bool"], str, str | bool]] = {
+    "region": (
+        "fake_omics_region",
+        "string",
+        "Region fake_omics seeds run caches into.",
+        "us-east-1",
+    ),
     "account": (
         "fake_omics_account",
         "string",
         "AWS account fake_omics requests come from and seeds into.",
+        "123456789012",
     ),
     "real_sleep": (
         "fake_omics_real_sleep",
         "bool",
         "Let botocore really sleep between retries while fake_omics is active.",
+        False,
     ),
     "assert_all_errors_fired": (
         "fake_omics_assert_all_errors_fired",
         "bool",
         "Fail a test whose finite injected errors/faults did not all fire.",
+        True,
     ),
     # pytest < 8.4 has no "int" ini type, so this one is read as a string and converted.
     "max_run_caches": (
         "fake_omics_max_run_caches",
         "string",
         "Run caches an account may have per region before CreateRunCache is refused.",
+        "1000",
     ),
 }
+_INI_NAMES = ", ".join(ini for ini, _, _, _ in _INI.values())
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    for field in fields(Options):
-        ini_name, ini_type, help_text = _INI[field.name]
-        default = field.default if ini_type == "bool" else str(field.default)
-        parser.addini(
-            ini_name, f"{help_text} Default: {field.default}.", type=ini_type, default=default
-        )
+    for ini_name, ini_type, help_text, default in _INI.values():
+        parser.addini(ini_name, f"{help_text} Default: {default}.", type=ini_type, default=default)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_omics(region=..., account=..., real_sleep=..., assert_all_errors_fired=...,"
-        " max_run_caches=...):"
-        " options of the fake_omics fixture for this test.",
+        " max_run_caches=...): options of the fake_omics fixture for this test.",
     )
-    names = ", ".join(ini for ini, _, _ in _INI.values())
-    values = {}
-    for name, (ini, _, _) in _INI.items():
+    values: dict[str, Any] = {}
+    for name, (ini, _, _, _) in _INI.items():
         try:
             values[name] = config.getini(ini)
         except (ValueError, pytest.UsageError) as error:  # pytest converting a bool ini value
             raise pytest.UsageError(
-                f"pytest-omics-cache ini option ({names}): {ini}: {error}"
+                f"pytest-omics-cache ini option ({_INI_NAMES}): {ini}: {error}"
             ) from None
+    if all(values[name] == default for name, (_, _, _, default) in _INI.items()):
+        return  # nothing configured: nothing to import or check now
     try:
         values["max_run_caches"] = int(values["max_run_caches"])
     except ValueError:
         raise pytest.UsageError(
-            f"pytest-omics-cache ini option ({names}): fake_omics_max_run_caches="
+            f"pytest-omics-cache ini option ({_INI_NAMES}): fake_omics_max_run_caches="
             f"{values['max_run_caches']!r} must be a whole number"
         ) from None
-    options = Options(**values)
-    if options != Options():
-        # Only a suite that configures the plugin pays for loading the model this early;
-        # defaults are known good and an unused plugin must cost nothing.
-        try:
-            options.validated()
-        except ValueError as error:
-            raise pytest.UsageError(f"pytest-omics-cache ini option ({names}): {error}") from None
-    config.stash[_SUITE_OPTIONS] = options
+    from pytest_omics_cache._options import Options
+
+    try:
+        config.stash[_SUITE_OPTIONS] = Options(**values).validated()
+    except ValueError as error:
+        raise pytest.UsageError(f"pytest-omics-cache ini option ({_INI_NAMES}): {error}") from None
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    if report.when in ("setup", "call") and report.outcome != "passed":
-        # Read by the fixture's teardown: a test that failed, errored, was skipped or xfailed
-        # gets no second, confusing error about injections it never reached.
-        item.stash[_NOT_PASSED] = True
-    return report
+class _Outcomes:
+    """Records which tests did not pass, for the teardown check of ``fake_omics``.
+
+    Registered by the first test that uses the fixture, so suites that never do pay nothing
+    for it on each of their tests.
+    """
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if report.when in ("setup", "call") and report.outcome != "passed":
+            # A test that failed, errored, was skipped or xfailed gets no second, confusing
+            # error about injections it never reached.
+            item.stash[_NOT_PASSED] = True
+        return report
+
+
+_OUTCOMES_PLUGIN = "pytest-omics-cache-outcomes"
 
 
 @pytest.fixture
 def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
     """An in-memory AWS HealthOmics run-cache service that every omics client talks to."""
-    options = request.config.stash.get(_SUITE_OPTIONS, Options())
+    from pytest_omics_cache._fake import FakeOmics
+    from pytest_omics_cache._options import Options
+
+    plugins = request.config.pluginmanager
+    if not plugins.has_plugin(_OUTCOMES_PLUGIN):
+        plugins.register(_Outcomes(), _OUTCOMES_PLUGIN)
+    options = request.config.stash.get(_SUITE_OPTIONS, None) or Options()
     marker = request.node.get_closest_marker("fake_omics")
     if marker is not None:
         try:

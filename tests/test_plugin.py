@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 CREDENTIAL_VARIABLES = (
@@ -397,3 +399,29 @@ def test_ini_options_are_documented_in_help(pytester: pytest.Pytester) -> None:
             "*fake_omics_account (string):*",
         ]
     )
+
+
+def test_ini_defaults_are_the_options_defaults() -> None:
+    from dataclasses import fields
+
+    from pytest_omics_cache import plugin
+    from pytest_omics_cache._options import Options
+
+    for field in fields(Options):
+        ini_default = plugin._INI[field.name][3]
+        assert ini_default == (
+            field.default if isinstance(field.default, bool) else str(field.default)
+        )
+
+
+def test_loading_the_plugin_imports_nothing_of_the_fake(pytester: pytest.Pytester) -> None:
+    result = pytester.run(
+        sys.executable,
+        "-c",
+        "import sys, pytest_omics_cache.plugin, pytest_omics_cache;"
+        " print(sorted(m for m in sys.modules if m.startswith(('pytest_omics_cache', 'botocore',"
+        " 'responses', 'aiobotocore', 'requests'))))",
+    )
+
+    assert result.ret == 0
+    assert result.stdout.lines[-1] == "['pytest_omics_cache', 'pytest_omics_cache.plugin']"
