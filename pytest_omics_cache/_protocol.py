@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 
 class WireRequest(NamedTuple):
-    """An HTTP request as it would leave the machine."""
+    """An HTTP request as it would leave the machine. ``headers`` look up case-insensitively,
+    as HTTP's do (the adapters pass their library's own case-insensitive mapping)."""
 
     method: str
     url: str
@@ -182,7 +183,6 @@ def _read_json_body(raw: bytes) -> dict[str, object]:
 
 # --- region -----------------------------------------------------------------------------------
 
-_SCOPE = re.compile(r"Credential=[^/,]+/\d{8}/([^/,]+)/")
 _HOST_REGION = re.compile(r"(?:^|[.-])omics(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)")
 
 
@@ -191,11 +191,14 @@ def request_region(request: WireRequest, default: str) -> str:
 
     The scope comes first because it is present even with a custom ``endpoint_url``.
     """
-    authorization = request.headers.get("Authorization") or request.headers.get("authorization")
-    if authorization:
-        scope = _SCOPE.search(authorization)
-        if scope:
-            return scope.group(1)
+    # "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/omics/aws4_request, ...": the
+    # region is the third '/'-separated part (an access key id has no '/'). Split, not a regex:
+    # this runs on every request.
+    authorization = request.headers.get("Authorization")
+    if authorization and authorization.startswith("AWS4-"):
+        scope = authorization.split("/", 4)
+        if len(scope) == 5 and scope[3] and "," not in scope[2]:
+            return scope[2]
     host = urlsplit(request.url).hostname or ""
     from_host = _HOST_REGION.search(host)
     return from_host.group(1) if from_host else default

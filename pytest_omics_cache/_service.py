@@ -4,7 +4,10 @@ identify the operation and region -> read and validate parameters -> handler -> 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from pytest_omics_cache import _model, _protocol
 from pytest_omics_cache._calls import Call, CallLog
@@ -13,6 +16,16 @@ from pytest_omics_cache._injections import Injections, default_message
 from pytest_omics_cache._operations import HANDLERS, Backend, Caller, ServiceError
 from pytest_omics_cache._options import Options
 from pytest_omics_cache._registry import Registry
+
+
+class _Reading(NamedTuple):
+    operation: _protocol.OperationSpec
+    params: Mapping[str, Any]
+    problems: tuple[_model.Violation, ...]
+    malformed: str | None
+
+
+_MAX_READINGS = 4096
 
 
 class InjectedFault(Exception):
@@ -35,6 +48,9 @@ class OmicsService:
 
     def __post_init__(self) -> None:
         self._backend = Backend(self.registry, self.options)
+        # Reading a request depends only on its bytes, and tests repeat the same requests
+        # (retries above all): read each once per fake.
+        self._readings: dict[tuple[object, ...], _Reading] = {}
 
     def handle(
         self, request: _protocol.WireRequest, operation: str | None = None
@@ -44,16 +60,19 @@ class OmicsService:
         Raises UnservedRequestError for a request the fake does not serve and InjectedFault
         for an injected transport fault.
         """
-        routed = _protocol.find_operation(request, operation)
-        if routed is None:
-            raise UnservedRequestError(_unserved_message(request, operation))
-        operation_spec = routed.operation
+        key = (request.method, request.url, request.body, operation)
+        reading = self._readings.get(key)
+        if reading is None:
+            reading = self._read(request, operation)
+            if len(self._readings) < _MAX_READINGS:
+                self._readings[key] = reading
+        operation_spec, params, problems, malformed = reading
         caller = Caller(
             self.options.account, _protocol.request_region(request, self.options.region)
         )
-        params: dict[str, object] = {}
         try:
-            params = _protocol.parse_params(routed, request.body)
+            if malformed is not None:
+                raise _protocol.MalformedRequest(malformed)
             # Injected errors come first: throttling or an outage does not wait for validation.
             injected = self.injections.fire(operation_spec.name, params.get("id"), caller.region)
             if injected is not None:
@@ -69,7 +88,6 @@ class OmicsService:
                         injected.code, operation=operation_spec.name, account=caller.account
                     ),
                 )
-            problems = _model.validator(operation_spec.input_shape)(params, "")
             if problems:
                 raise ServiceError("ValidationException", _model.validation_message(problems))
             body = HANDLERS[operation_spec.name](self._backend, caller, params)
@@ -84,11 +102,23 @@ class OmicsService:
         self._record(request, operation_spec.name, params, caller, response.status, error_code)
         return response
 
+    def _read(self, request: _protocol.WireRequest, operation: str | None) -> _Reading:
+        """What a request asks: operation, parameters, and the rules they break (if any)."""
+        routed = _protocol.find_operation(request, operation)
+        if routed is None:
+            raise UnservedRequestError(_unserved_message(request, operation))
+        try:
+            params = _protocol.parse_params(routed, request.body)
+        except _protocol.MalformedRequest as malformed:
+            return _Reading(routed.operation, MappingProxyType({}), (), str(malformed))
+        problems = _model.validator(routed.operation.input_shape)(params, "")
+        return _Reading(routed.operation, MappingProxyType(params), tuple(problems), None)
+
     def _record(
         self,
         request: _protocol.WireRequest,
         operation: str,
-        params: dict[str, object],
+        params: Mapping[str, Any],
         caller: Caller,
         status_code: int | None,
         error_code: str | None,

@@ -11,6 +11,7 @@ import botocore.session
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import Shape
+from requests.structures import CaseInsensitiveDict
 
 from pytest_omics_cache import FakeOmics, UnservedRequestError, _intercept, _protocol
 from pytest_omics_cache._calls import CallLog
@@ -139,7 +140,8 @@ def test_operation_without_output_has_an_empty_body() -> None:
     ],
 )
 def test_request_region(url: str, headers: dict[str, str], region: str) -> None:
-    request = _protocol.WireRequest("GET", url, headers, b"")
+    # Transports hand over case-insensitive headers, as HTTP's are.
+    request = _protocol.WireRequest("GET", url, CaseInsensitiveDict(headers), b"")
 
     assert _protocol.request_region(request, "default-region-1") == region
 
