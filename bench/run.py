@@ -1,96 +1,181 @@
-"""Per-call cost of GetRunCache served by the fake, against botocore's own floor.
+"""pytest-omics-cache benchmarks: every figure of the performance goals, with its goal beside it.
 
-The floor is the same client call answered by a bare ``before-send`` handler that returns
-canned bytes: everything botocore does (validation, serialization, signing, retries, parsing)
-with no service behind it. Both are measured in this one process, in alternating rounds, and
-reported as a ratio of medians, so the machine's speed cancels out.
+    python3 dev.py bench            # the full run (about five minutes on two cores)
+    python3 dev.py bench --quick    # fewer rounds, for a first look
 
-    python3 dev.py bench [--calls N] [--rounds R]
+Everything that is a ratio is measured against a baseline in the same run (alternating rounds,
+median of per-round ratios), so the machine's speed cancels out. Not a test: nothing here fails.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
-from typing import Any
+import platform
+import subprocess
+import sys
+from pathlib import Path
 
-import botocore.session
-from botocore.awsrequest import AWSResponse
+sys.path.insert(0, str(Path(__file__).parent))
 
-from pytest_omics_cache import FakeOmics
-from pytest_omics_cache._protocol import WireResponse
+import botocore
+import fixture
+import percall
+import scale
+import suites
 
-TARGET = 1.10
-
-
-class _Canned:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: object) -> Any:
-        yield self._body
+Row = tuple[str, str, str, bool]
 
 
-def _per_call_us(call: Callable[[], object], calls: int) -> float:
-    start = time.perf_counter_ns()
-    for _ in range(calls):
-        call()
-    return (time.perf_counter_ns() - start) / calls / 1000
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def _print(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    width = max(len(name) for name, _, _, _ in rows) + 2
+    for name, value, goal, ok in rows:
+        print(f"  {name:<{width}}{value:>24}   goal {goal:<26}{_verdict(ok)}")
+
+
+def _import_check() -> Row:
+    code = (
+        "import sys, pytest; before = set(sys.modules); import pytest_omics_cache.plugin;"
+        " new = sorted(m.split('.')[0] for m in set(sys.modules) - before);"
+        " print(','.join(sorted(set(new))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    heavy = {"botocore", "boto3", "responses", "requests", "aiobotocore", "aiohttp"}
+    loaded = set(out.split(","))
+    return (
+        "modules the plugin loads",
+        out,
+        "none of botocore/responses/...",
+        not (loaded & heavy),
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=200, help="calls per round and side")
-    parser.add_argument("--rounds", type=int, default=41)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and runs")
     args = parser.parse_args()
-
-    session = botocore.session.get_session()
-    fake = FakeOmics()
-    cache = fake.add_run_cache(name="bench", tags={"k": "v"})
-    stored = fake._registry.get(fake.account, fake.region, cache["id"])
-    assert stored is not None
-    # One client for both sides, so both pay the same botocore costs (user agent, signing).
-    # Its own before-send handler answers with the bytes the fake would send; while the fake is
-    # active, the fake answers first and that handler is never reached.
-    client = session.create_client(
-        "omics", region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
-    )
-    with fake._activated():
-        sample = client.get_run_cache(id=cache["id"])
-    canned = WireResponse(200, dict(sample["ResponseMetadata"]["HTTPHeaders"]), stored.body)
-
-    def floor_handler(request: Any, **_: object) -> AWSResponse:
-        return AWSResponse(request.url, 200, canned.headers, _Canned(canned.body))
-
-    client.meta.events.register("before-send.omics.GetRunCache", floor_handler)
-    floor_answer = client.get_run_cache(id=cache["id"])
-    assert {**floor_answer, "ResponseMetadata": None} == {**sample, "ResponseMetadata": None}
-
-    def call() -> object:
-        return client.get_run_cache(id=cache["id"])
-
-    # Short alternating chunks, compared pairwise: this machine's speed drifts by 20 % within
-    # seconds, so only measurements taken side by side make a meaningful ratio.
-    floor_times, fake_times, ratios = [], [], []
-    for _ in range(args.rounds):
-        floor_us = _per_call_us(call, args.calls)
-        with fake._activated():
-            fake_us = _per_call_us(call, args.calls)
-        floor_times.append(floor_us)
-        fake_times.append(fake_us)
-        ratios.append(fake_us / floor_us)
-    floor_us, fake_us = statistics.median(floor_times), statistics.median(fake_times)
-    ratio = statistics.median(ratios)
-    print(f"{'measure':<34}{'floor µs':>10}{'fake µs':>10}{'ratio':>8}{'target':>9}")
+    rounds, calls = (9, 100) if args.quick else (31, 200)
     print(
-        f"{'GetRunCache per call':<34}{floor_us:>10.1f}{fake_us:>10.1f}{ratio:>8.3f}"
-        f"{'<= ' + format(TARGET, '.2f'):>9}  {'ok' if ratio <= TARGET else 'MISSED'}"
+        f"pytest-omics-cache bench: Python {platform.python_version()}, botocore"
+        f" {botocore.__version__}, {platform.machine()} {platform.system()}"
     )
-    print(
-        f"({args.rounds} alternating rounds x {args.calls} calls per side;"
-        " times are medians, the ratio is the median of per-round ratios)"
+
+    rows: list[Row] = []
+    for name, floor, fake, ratio in percall.measure(rounds, calls):
+        rows.append(
+            (
+                f"{name} vs floor",
+                f"{fake:.0f} / {floor:.0f} µs = {ratio:.3f}x",
+                "<= 1.05x",
+                ratio <= 1.05,
+            )
+        )
+    _print("1. Per-call overhead (fake / bare before-send floor)", rows)
+    _print(
+        "   For comparison (µs per call)",
+        [
+            (name, f"{us:.0f} µs", "-", True)
+            for name, us in percall.comparisons(rounds // 3 + 3, calls)
+        ],
+    )
+
+    costs = fixture.measure(2000 if not args.quick else 500)
+    setup = costs["fake_omics setup+teardown"]
+    moto = costs.get("moto mock_aws() enter+exit")
+    rows = [
+        ("fake_omics setup+teardown", f"{setup:.1f} µs", "<= 50 µs", setup <= 50),
+        (
+            "mock_omics() enter+exit",
+            f"{costs['mock_omics() enter+exit']:.1f} µs",
+            "<= 50 µs",
+            costs["mock_omics() enter+exit"] <= 50,
+        ),
+    ]
+    if moto is not None:
+        share = setup / moto * 100
+        rows.append(("moto mock_aws() enter+exit", f"{moto:.0f} µs", "-", True))
+        rows.append(("fake_omics / mock_aws", f"{share:.2f} %", "<= 1 %", share <= 1))
+    _print("2. Fixture cost", rows)
+
+    with_plugin, without, added = suites.unused_cost_ms(10 if args.quick else 20)
+    rows = [
+        (
+            "CPU with / -p no:omics_cache",
+            f"{with_plugin:.0f} / {without:.0f} ms",
+            "- (noisy here: +-20 ms)",
+            True,
+        )
+    ]
+    counted = suites.unused_instructions()
+    if counted is not None:
+        with_i, without_i = counted
+        share = (with_i - without_i) / without_i
+        estimate = share * without
+        rows.append(
+            (
+                "instructions added (valgrind)",
+                f"{with_i - without_i:,} = {share * 100:.2f} %",
+                "-",
+                True,
+            )
+        )
+        rows.append(("so time added", f"{estimate:.1f} ms", "<= 5 ms", estimate <= 5))
+    else:
+        rows.append(("time added (no valgrind: noisy)", f"{added:.1f} ms", "<= 5 ms", added <= 5))
+    rows.append(_import_check())
+    _print("3. Unused cost (a 50-test suite that never uses the plugin)", rows)
+
+    seconds = scale.seeding_seconds(100_000)
+    small, big, get_ratio = scale.get_big_vs_small(100_000, rounds, calls)
+    paging = scale.list_paging(10_000, rounds, calls // 4)
+    _print(
+        "4. Scale",
+        [
+            ("seed 100,000 caches", f"{seconds:.2f} s", "< 2 s", seconds < 2),
+            (
+                "Get, 100,000 vs 10 caches",
+                f"{big:.0f} / {small:.0f} µs = {get_ratio:.3f}x",
+                "<= 1.05x",
+                get_ratio <= 1.05,
+            ),
+            (
+                "List page 100, last vs first of 10,000",
+                f"{paging['last/first']:.3f}x",
+                "~1x (not registry size)",
+                paging["last/first"] <= 1.1,
+            ),
+            (
+                "List page 100, 10,000 vs 200 caches",
+                f"{paging['big/small registry']:.3f}x",
+                "~1x (not registry size)",
+                paging["big/small registry"] <= 1.1,
+            ),
+            (
+                "List page of 100 vs of 10",
+                f"{paging['page of 100 µs']:.0f} / {paging['page of 10 µs']:.0f} µs",
+                "grows with page size",
+                paging["100/10 page size"] > 1,
+            ),
+        ],
+    )
+
+    fake_s, stub_s, suite = suites.suite_ratio(1000, 3 if args.quick else 5)
+    _print(
+        "5. Suite: 1,000 tests x 2 get_run_cache (median of runs)",
+        [
+            (
+                "fake_omics / Stubber",
+                f"{fake_s:.2f} / {stub_s:.2f} s = {suite:.3f}x",
+                "<= 1.1x",
+                suite <= 1.1,
+            )
+        ],
     )
 
 

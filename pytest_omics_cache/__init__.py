@@ -1,4 +1,7 @@
-"""pytest-omics-cache: AWS HealthOmics run caches, faked on botocore's real wire path."""
+"""pytest-omics-cache: AWS HealthOmics run caches, faked on botocore's real wire path.
+
+PYTEST_DONT_REWRITE: imported with the plugin in every pytest run; nothing here to rewrite.
+"""
 
 from __future__ import annotations
 

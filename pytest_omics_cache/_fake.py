@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from pytest_omics_cache import _model, _seed
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._injections import FAULT_EXCEPTIONS, Injection, Injections
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
@@ -16,6 +16,10 @@ from pytest_omics_cache._types import RunCache
 
 if TYPE_CHECKING:
     from pytest_omics_cache._service import OmicsService
+
+
+_DEFAULT_BEHAVIOR = "CACHE_ON_FAILURE"
+_DEFAULT_STATUS = "ACTIVE"
 
 
 class FakeOmics:
@@ -69,10 +73,10 @@ class FakeOmics:
         name: str | None = None,
         description: str | None = None,
         cacheS3Uri: str | None = None,
-        cacheBehavior: str = "CACHE_ON_FAILURE",
+        cacheBehavior: str = _DEFAULT_BEHAVIOR,
         cacheBucketOwnerId: str | None = None,
         creationTime: datetime | str | None = None,
-        status: str = "ACTIVE",
+        status: str = _DEFAULT_STATUS,
         tags: Mapping[str, str] | None = None,
         region: str | None = None,
         account: str | None = None,
@@ -86,36 +90,48 @@ class FakeOmics:
         from the response, as the service omits them.
         """
         __tracebackhide__ = True
-        from pytest_omics_cache import _model, _seed
-
-        where = Options(
-            region=self.region if region is None else region,
-            account=self.account if account is None else account,
-        ).validated()
+        where = self._options
+        if region is not None or account is not None:
+            where = Options(
+                region=self.region if region is None else region,
+                account=self.account if account is None else account,
+            ).validated()
         cache_id = self._registry.new_id() if id is None else id
-        fields: dict[str, Any] = {
-            "arn": _model.run_cache_arn(where.region, where.account, str(cache_id)),
-            "cacheBehavior": cacheBehavior,
+        # Everything the caller gave is checked against the model; what the fake derives is
+        # valid by construction (an id it chose, the ARN and S3 URI of checked parts).
+        given: dict[str, Any] = {
+            # The signature's own defaults are known good: not checked again.
+            "cacheBehavior": None if cacheBehavior is _DEFAULT_BEHAVIOR else cacheBehavior,
             "cacheBucketOwnerId": cacheBucketOwnerId,
-            "cacheS3Uri": (
-                f"s3://omics-run-cache-{where.account}-{where.region}/{cache_id}/"
-                if cacheS3Uri is None
-                else cacheS3Uri
-            ),
-            "creationTime": datetime.now(timezone.utc) if creationTime is None else creationTime,
+            "cacheS3Uri": cacheS3Uri,
+            "creationTime": creationTime,
             "description": description,
-            "id": cache_id,
+            "id": id,
             "name": name,
-            "status": status,
-            "tags": {} if tags is None else tags,
+            "status": None if status is _DEFAULT_STATUS else status,
+            "tags": tags,
         }
-        stored = _seed.build(where.account, where.region, fields)
+        derived: dict[str, Any] = {
+            "arn": _model.run_cache_arn(where.region, where.account, str(cache_id)),
+            "cacheBehavior": _DEFAULT_BEHAVIOR,
+            "status": _DEFAULT_STATUS,
+            "tags": {},
+        }
+        if creationTime is None:
+            derived["creationTime"] = _seed.now()
+        if cacheS3Uri is None:
+            derived["cacheS3Uri"] = (
+                f"s3://omics-run-cache-{where.account}-{where.region}/{cache_id}/"
+            )
+        if id is None:
+            derived["id"] = cache_id
+        stored = _seed.build(where.account, where.region, given, derived)
         if not self._registry.add(stored):
             raise ValueError(
                 f"a run cache with id={cache_id!r} is already seeded in account {where.account},"
                 f" region {where.region}; give each cache its own id (or omit id for a fresh one)"
             )
-        return cast(RunCache, copy.deepcopy(stored.data))
+        return _copy(stored.data)
 
     def run_caches(
         self, *, region: str | None = None, account: str | None = None
@@ -126,7 +142,7 @@ class FakeOmics:
         ``region`` / ``account`` keep only those of that region / account.
         """
         return [
-            cast(RunCache, copy.deepcopy(stored.data))
+            _copy(stored.data)
             for stored in self._registry.all()
             if (region is None or stored.region == region)
             and (account is None or stored.account == account)
@@ -269,6 +285,12 @@ class FakeOmics:
             f" asked:\n{listing}\nEach injection with a finite `times` must fire that often."
             f" If that is intended, pass times=None, or opt out with {opt_out}."
         )
+
+
+def _copy(data: Mapping[str, Any]) -> RunCache:
+    # Only `tags` is mutable (datetimes and strings are not): a shallow copy and a fresh tags
+    # dict keep the registry safe from the caller, at a fraction of deepcopy's cost.
+    return cast(RunCache, {**data, "tags": dict(data["tags"])})
 
 
 def _model_error_codes() -> tuple[str, ...]:

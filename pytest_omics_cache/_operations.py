@@ -7,7 +7,6 @@ A handler gets the fake's state, the caller's account and region and the request
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -77,7 +76,7 @@ def _not_found(backend: Backend, caller: Caller, cache_id: str) -> str:
 
 
 def get_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    return _stored(backend, caller, params["id"]).body
+    return _seed.body(_stored(backend, caller, params["id"]))
 
 
 def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
@@ -105,7 +104,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
             # The service keeps each cache's data in a folder of its own under the location.
             "cacheS3Uri": f"{location.rstrip('/')}/{new_id}/",
             # Looked up at call time, so time-machine and freezegun control it.
-            "creationTime": _seed.timestamp(datetime.datetime.now(datetime.timezone.utc)),
+            "creationTime": _seed.now(),
             "description": params.get("description"),
             "id": new_id,
             "name": params.get("name"),

@@ -19,13 +19,13 @@ from typing import Any
 RunCacheDict = dict[str, Any]
 
 
-@dataclass
+@dataclass(slots=True)
 class StoredRunCache:
     account: str
     region: str
     data: RunCacheDict
-    #: The JSON body GetRunCache answers with; rendered at write time so reads are cheap.
-    body: bytes
+    #: The JSON body GetRunCache answers with, rendered when first read (see ``_seed.body``).
+    body: bytes | None = None
     #: Position in the registry's creation order (set when stored); List pages follow it.
     seq: int = 0
     #: Active runs use it, so the service refuses to delete it.
@@ -63,8 +63,9 @@ class Registry:
     def _new_id(self) -> str:
         if self._ids is None:
             self._ids = random.Random(20221128)
+        draw = self._ids.random  # random() is C; randrange() is Python and 3x slower
         while True:
-            candidate = str(self._ids.randrange(1_000_000, 10_000_000))
+            candidate = str(1_000_000 + int(draw() * 9_000_000))
             if candidate not in self._locations:
                 return candidate
 

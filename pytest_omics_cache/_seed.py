@@ -3,25 +3,30 @@ time, and caches the service creates. Both go through :func:`render`, so they ar
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from pytest_omics_cache import _model, _protocol
 from pytest_omics_cache._registry import StoredRunCache
 
 
-def build(account: str, region: str, fields: Mapping[str, Any]) -> StoredRunCache:
-    """A stored cache from Get-shaped ``fields`` (None means unset), or a ValueError that names
-    every bad field, its value and the model's rule."""
+def build(
+    account: str, region: str, given: Mapping[str, Any], derived: Mapping[str, Any]
+) -> StoredRunCache:
+    """A stored cache from Get-shaped fields, or a ValueError that names every bad field, its
+    value and the model's rule.
+
+    ``given`` are the test author's values (None means unset), each checked against the model;
+    ``derived`` are the fake's own defaults, valid by construction and not checked again (a
+    hundred thousand seeds must stay cheap).
+    """
     __tracebackhide__ = True
-    operation = _protocol.spec("GetRunCache")
-    shape = operation.model.output_shape
-    assert shape is not None
-    members = shape.members
-    data: dict[str, Any] = {}
+    validators = _member_validators()
+    data: dict[str, Any] = dict(derived)
     problems: list[str] = []
-    for name, value in fields.items():
+    for name, value in given.items():
         if value is None:
             continue
         if name == "creationTime":
@@ -32,7 +37,7 @@ def build(account: str, region: str, fields: Mapping[str, Any]) -> StoredRunCach
             continue
         if isinstance(value, Mapping):
             value = dict(value)
-        for violation in _model.check(members[name], value, name):
+        for violation in validators[name](value, name):
             problems.append(
                 f"{name}={violation.value!r} breaks the rule '{violation.rule}'"
                 f" (botocore omics model, shape {violation.shape})"
@@ -40,20 +45,51 @@ def build(account: str, region: str, fields: Mapping[str, Any]) -> StoredRunCach
         data[name] = value
     if problems:
         raise ValueError("invalid run cache seed: " + "; ".join(problems))
-    return render(account, region, data)
+    # In the model's member order, as botocore's parser returns them.
+    return render(account, region, {k: data[k] for k in validators if k in data})
+
+
+@functools.cache
+def _member_validators() -> dict[str, _model.Validator]:
+    shape = _protocol.spec("GetRunCache").model.output_shape
+    assert shape is not None
+    return {name: _model.validator(member) for name, member in shape.members.items()}
 
 
 def render(account: str, region: str, data: dict[str, Any]) -> StoredRunCache:
-    """A stored cache for Get-shaped ``data``, with the GetRunCache body rendered once."""
-    return StoredRunCache(
-        account, region, data, _protocol.output_body(_protocol.spec("GetRunCache"), data)
-    )
+    """A stored cache for Get-shaped ``data``; its GetRunCache body is rendered when first read
+    (seeding a hundred thousand caches must not pay for JSON nobody asks for)."""
+    return StoredRunCache(account, region, data)
+
+
+def body(stored: StoredRunCache) -> bytes:
+    """The GetRunCache body of a stored cache, rendered once."""
+    rendered = stored.body
+    if rendered is None:
+        # Two threads may render it at once; both get the same bytes.
+        rendered = stored.body = _protocol.output_body(_protocol.spec("GetRunCache"), stored.data)
+    return rendered
+
+
+@functools.cache
+def _botocore_utc() -> tzinfo | None:
+    """The tzinfo botocore's parser gives a UTC timestamp on this machine: dateutil's tzlocal()
+    where the local zone is UTC, tzutc() elsewhere. It depends on the machine, not the time."""
+    from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
+
+    sample: datetime = DEFAULT_TIMESTAMP_PARSER("2000-01-01T00:00:00Z")
+    return sample.tzinfo
+
+
+def now() -> datetime:
+    """The current time as get_run_cache would return it (read at call time, so time-machine
+    and freezegun control it)."""
+    return datetime.now(timezone.utc).replace(tzinfo=_botocore_utc())
 
 
 def timestamp(value: object) -> datetime:
-    """The datetime get_run_cache will return for ``value``."""
-    from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
-
+    """The datetime get_run_cache will return for ``value``: the same instant, to the
+    microsecond the wire carries, with the tzinfo botocore's own parser gives it."""
     if isinstance(value, str):
         text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         try:
@@ -70,7 +106,4 @@ def timestamp(value: object) -> datetime:
         raise ValueError(
             "has no timezone; use e.g. datetime(..., tzinfo=timezone.utc) or a trailing 'Z'"
         )
-    # Read the wire form back with botocore's own parser, so the seed's tzinfo is the one the
-    # client returns (dateutil gives tzlocal() on a machine whose zone is UTC, tzutc() elsewhere).
-    parsed_back: datetime = DEFAULT_TIMESTAMP_PARSER(_protocol.format_timestamp(parsed))
-    return parsed_back
+    return parsed.astimezone(timezone.utc).replace(tzinfo=_botocore_utc())

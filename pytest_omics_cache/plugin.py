@@ -2,7 +2,8 @@
 
 pytest imports this module in every run of every suite that has the plugin installed, used or
 not. So it imports nothing of the fake itself at load time: the fake, the botocore model and the
-transports are imported the first time a test asks for ``fake_omics``.
+transports are imported the first time a test asks for ``fake_omics``. It has no assertions for
+pytest to rewrite either (PYTEST_DONT_REWRITE), which spares every run that work.
 """
 
 from __future__ import annotations

@@ -1,0 +1,53 @@
+"""What a test pays for using the fake: fixture setup and teardown, and mock_omics()."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+from pytest_omics_cache import FakeOmics, mock_omics
+
+
+def _median_us(action: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter_ns()
+        action()
+        samples.append(time.perf_counter_ns() - start)
+    return statistics.median(samples) / 1000
+
+
+def _fixture_body() -> None:
+    # What the fake_omics fixture does around the test, minus pytest's own fixture machinery
+    # (which any fixture pays): build the fake, activate it, deactivate, run the teardown check.
+    fake = FakeOmics()
+    with fake._activated():
+        pass
+    assert fake._unfired_injections_error() is None
+
+
+def _mock_omics() -> None:
+    with mock_omics():
+        pass
+
+
+def measure(repeat: int) -> dict[str, float]:
+    """µs per setup+teardown."""
+    _fixture_body()  # first use imports the fake's transports: not per-test cost
+    results = {
+        "fake_omics setup+teardown": _median_us(_fixture_body, repeat),
+        "mock_omics() enter+exit": _median_us(_mock_omics, repeat),
+    }
+    try:
+        from moto import mock_aws
+    except ImportError:  # moto is an optional bench dependency
+        return results
+
+    def moto() -> None:
+        with mock_aws():
+            pass
+
+    moto()
+    results["moto mock_aws() enter+exit"] = _median_us(moto, max(repeat // 20, 20))
+    return results

@@ -1,0 +1,176 @@
+"""Per-call cost of each served operation, against botocore's own floor.
+
+The floor is the same client call answered by a bare ``before-send`` handler returning canned
+bytes (the fake's own answer, captured once): everything botocore does, no service behind it.
+The same client serves both sides; while the fake is active it answers first and the canned
+handler is never reached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import botocore.session
+from _timing import paired, per_call_us
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
+from botocore.stub import Stubber
+
+from pytest_omics_cache import FakeOmics
+
+
+class _Canned:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: object) -> Iterator[bytes]:
+        yield self._body
+
+
+def _client() -> Any:
+    return botocore.session.get_session().create_client(
+        "omics",
+        region_name="us-east-1",
+        aws_access_key_id="AK",
+        aws_secret_access_key="SK",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+def _with_floor(
+    client: Any, operation: str, status: int, headers: dict[str, str], body: bytes
+) -> None:
+    def canned(request: Any, **_: object) -> AWSResponse:
+        return AWSResponse(request.url, status, headers, _Canned(body))
+
+    client.meta.events.register(f"before-send.omics.{operation}", canned)
+
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def _capture(client: Any, operation: str) -> list[Answer]:
+    """Keeps each raw HTTP answer the client receives (status, headers, body)."""
+    seen: list[Answer] = []
+
+    def keep(response: Any = None, **_: object) -> None:
+        if response is not None and response[0] is not None:
+            http = response[0]
+            seen.append((http.status_code, dict(http.headers), http.content))
+
+    client.meta.events.register(f"needs-retry.omics.{operation}", keep, unique_id="bench-capture")
+    return seen
+
+
+def measure(rounds: int, calls: int) -> list[tuple[str, float, float, float]]:
+    """(name, floor µs, fake µs, ratio) per operation."""
+    fake = FakeOmics(max_run_caches=10**9)
+    cache = fake.add_run_cache(id="1000001", name="bench", tags={"k": "v"})
+    for _ in range(10):
+        fake.add_run_cache()
+    deletable = iter([fake.add_run_cache()["id"] for _ in range(2 * rounds * calls + 100)])
+    injected = fake.add_error(
+        "AccessDeniedException", operation="GetRunCache", id="403", times=None
+    )
+    assert injected.times is None
+
+    cases: dict[str, tuple[str, Callable[[Any], object]]] = {
+        "GetRunCache": ("GetRunCache", lambda c: c.get_run_cache(id=cache["id"])),
+        "CreateRunCache": (
+            "CreateRunCache",
+            lambda c: c.create_run_cache(cacheS3Location="s3://bench-bucket/c"),
+        ),
+        "ListRunCaches": ("ListRunCaches", lambda c: c.list_run_caches(maxResults=10)),
+        "UpdateRunCache": (
+            "UpdateRunCache",
+            lambda c: c.update_run_cache(id=cache["id"], cacheBehavior="CACHE_ALWAYS"),
+        ),
+        "DeleteRunCache": ("DeleteRunCache", lambda c: c.delete_run_cache(id=next(deletable))),
+        "injected AccessDenied": (
+            "GetRunCache",
+            lambda c: _swallow(c, lambda: c.get_run_cache(id="403")),
+        ),
+    }
+    rows = []
+    for name, (operation, call) in cases.items():
+        rows.append((name, *_compare(fake, operation, call, rounds, calls)))
+    return rows
+
+
+def _compare(
+    fake: FakeOmics, operation: str, call: Callable[[Any], object], rounds: int, calls: int
+) -> tuple[float, float, float]:
+    client = _client()
+    seen = _capture(client, operation)
+    with fake._activated():
+        call(client)
+    # Measured without the capture handler: it would cost the fake's side alone.
+    client.meta.events.unregister(f"needs-retry.omics.{operation}", unique_id="bench-capture")
+    status, headers, body = seen[-1]
+    # The floor answers a client of its own with the bytes the fake just sent.
+    floor_client = _client()
+    _with_floor(floor_client, operation, status, headers, body)
+    for _ in range(20):  # warm both
+        call(floor_client)
+        with fake._activated():
+            call(client)
+
+    def floor_side() -> float:
+        return per_call_us(lambda: call(floor_client), calls)
+
+    def fake_side() -> float:
+        with fake._activated():
+            return per_call_us(lambda: call(client), calls)
+
+    return paired(floor_side, fake_side, rounds)
+
+
+def _swallow(client: Any, call: Callable[[], object]) -> None:
+    with contextlib.suppress(client.exceptions.AccessDeniedException):
+        call()
+
+
+def comparisons(rounds: int, calls: int) -> list[tuple[str, float]]:
+    """µs per call of GetRunCache answered by the fake, by botocore's Stubber, and of a
+    comparable rest-json GET answered by moto (Lambda ListFunctions)."""
+    fake = FakeOmics()
+    cache = fake.add_run_cache(name="bench")
+    served = _client()
+    stubbed = _client()
+    stubber = Stubber(stubbed)
+    response = dict(cache)
+
+    def fake_side() -> float:
+        with fake._activated():
+            return per_call_us(lambda: served.get_run_cache(id=cache["id"]), calls)
+
+    def stubber_side() -> float:
+        for _ in range(calls):
+            stubber.add_response("get_run_cache", response, {"id": cache["id"]})
+        with stubber:
+            return per_call_us(lambda: stubbed.get_run_cache(id=cache["id"]), calls)
+
+    results = [("fake GetRunCache", fake_side), ("Stubber GetRunCache", stubber_side)]
+    try:
+        from moto import mock_aws
+    except ImportError:  # moto is an optional bench dependency
+        mock_aws = None
+    if mock_aws is not None:
+        lambda_client = botocore.session.get_session().create_client(
+            "lambda", region_name="us-east-1", aws_access_key_id="AK", aws_secret_access_key="SK"
+        )
+
+        def moto_side() -> float:
+            with mock_aws():
+                return per_call_us(lambda: lambda_client.list_functions(), calls)
+
+        results.append(("moto Lambda ListFunctions (rest-json GET)", moto_side))
+    for _, side in results:
+        side()  # warm
+    measured: dict[str, list[float]] = {name: [] for name, _ in results}
+    for _ in range(rounds):
+        for name, side in results:
+            measured[name].append(side())
+    return [(name, sorted(values)[len(values) // 2]) for name, values in measured.items()]

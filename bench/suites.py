@@ -1,0 +1,178 @@
+"""Whole pytest runs in subprocesses: the plugin's cost to suites that never use it, and a suite
+that uses it against the same suite written with botocore's Stubber."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import resource
+from pathlib import Path
+
+# Plugins of this project's dev environment that a user's suite would not have.
+_QUIET = ["-p", "no:randomly", "-p", "no:xdist", "-p", "no:hypothesispytest", "-p", "no:asyncio"]
+_QUIET += ["-p", "no:cacheprovider", "-q"]
+
+
+def _environment() -> dict[str, str]:
+    # As on a user's machine: bytecode caching on (this sandbox turns it off globally, which
+    # would make every run recompile every module, pytest's included).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AWS_", "PYTEST_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    return env
+
+
+def _run(directory: Path, *arguments: str) -> float:
+    """CPU seconds (user + system) of one pytest run: steadier than wall time on a shared VM."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *_QUIET, *arguments],
+        cwd=directory,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    elapsed = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if result.returncode != 0:
+        raise RuntimeError(f"bench suite failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def _instructions(directory: Path, *arguments: str) -> int | None:
+    """Instructions executed by one pytest run, counted by valgrind (None without valgrind).
+
+    Unlike time, the count is the same run after run, so a 1 % difference is measurable.
+    """
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as out:
+        result = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}/callgrind.out",
+                sys.executable,
+                "-m",
+                "pytest",
+                *_QUIET,
+                *arguments,
+            ],
+            cwd=directory,
+            env=_environment(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    counted = re.search(r"Collected : (\d+)", result.stderr)
+    return int(counted.group(1)) if counted else None
+
+
+def unused_instructions() -> tuple[int, int] | None:
+    """(instructions with the plugin, without it) for the unused-suite run, if valgrind is here."""
+    with tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        tests = "\n".join(f"def test_{i}():\n    assert {i} == {i}\n" for i in range(50))
+        (directory / "test_plain.py").write_text(tests)
+        _run(directory, "-p", "no:no_such_plugin")  # writes the bytecode caches first
+        _run(directory, "-p", "no:omics_cache")
+        with_plugin = _instructions(directory, "-p", "no:no_such_plugin")
+        without = _instructions(directory, "-p", "no:omics_cache")
+    if with_plugin is None or without is None:
+        return None
+    return with_plugin, without
+
+
+def unused_cost_ms(runs: int) -> tuple[float, float, float]:
+    """(median CPU ms with the plugin, without it, difference) for a suite that never uses it."""
+    with tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        tests = "\n".join(f"def test_{i}():\n    assert {i} == {i}\n" for i in range(50))
+        (directory / "test_plain.py").write_text(tests)
+        with_plugin, without = [], []
+        for _ in range(runs):
+            # The same number of arguments on both sides; only the blocked name differs.
+            with_plugin.append(_run(directory, "-p", "no:no_such_plugin"))
+            without.append(_run(directory, "-p", "no:omics_cache"))
+    a, b = statistics.median(with_plugin) * 1000, statistics.median(without) * 1000
+    return a, b, a - b
+
+
+_FAKE_SUITE = """
+import boto3
+import pytest
+
+CLIENT = boto3.client("omics", region_name="us-east-1")
+
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_reads_twice(fake_omics, n):
+    cache = fake_omics.add_run_cache(name="c")
+    assert CLIENT.get_run_cache(id=cache["id"])["name"] == "c"
+    assert CLIENT.get_run_cache(id=cache["id"])["status"] == "ACTIVE"
+"""
+
+_STUBBER_SUITE = """
+import datetime
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+CLIENT = boto3.client("omics", region_name="us-east-1")
+CACHE = {{
+    "arn": "arn:aws:omics:us-east-1:123456789012:runCache/1234567",
+    "cacheBehavior": "CACHE_ON_FAILURE",
+    "cacheS3Uri": "s3://bucket/1234567/",
+    "creationTime": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+    "id": "1234567",
+    "name": "c",
+    "status": "ACTIVE",
+    "tags": {{}},
+}}
+
+
+@pytest.fixture
+def stubber():
+    with Stubber(CLIENT) as stub:
+        yield stub
+        stub.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_reads_twice(stubber, n):
+    stubber.add_response("get_run_cache", CACHE, {{"id": "1234567"}})
+    stubber.add_response("get_run_cache", CACHE, {{"id": "1234567"}})
+    assert CLIENT.get_run_cache(id="1234567")["name"] == "c"
+    assert CLIENT.get_run_cache(id="1234567")["status"] == "ACTIVE"
+"""
+
+
+def suite_ratio(tests: int, runs: int) -> tuple[float, float, float]:
+    """(median CPU s with fake_omics, with Stubber, ratio) for `tests` tests of two reads each."""
+    with tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        (directory / "fake").mkdir()
+        (directory / "stubber").mkdir()
+        (directory / "fake" / "test_fake.py").write_text(
+            textwrap.dedent(_FAKE_SUITE.format(tests=tests))
+        )
+        (directory / "stubber" / "test_stubber.py").write_text(
+            textwrap.dedent(_STUBBER_SUITE.format(tests=tests))
+        )
+        fake, stubbed = [], []
+        for _ in range(runs):
+            fake.append(_run(directory / "fake"))
+            stubbed.append(_run(directory / "stubber"))
+    a, b = statistics.median(fake), statistics.median(stubbed)
+    return a, b, a / b
