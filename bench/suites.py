@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
-import resource
 from pathlib import Path
 
 # Plugins of this project's dev environment that a user's suite would not have.

@@ -119,10 +119,20 @@ def pattern_matcher(pattern: str) -> Callable[[str], bool]:
     if category_class is not None:
         categories = tuple(_CATEGORY.findall(category_class.group(1)))
         allow_empty = category_class.group(2) == "*"
+        # Most values are ASCII: test those with a regex of the ASCII characters the classes
+        # allow, computed from unicodedata once; look up categories only for the rest.
+        ascii_allowed = "".join(
+            chr(code)
+            for code in range(128)
+            if chr(code) == "|" or unicodedata.category(chr(code)).startswith(categories)
+        )
+        ascii_match = re.compile(f"[{re.escape(ascii_allowed)}]*").fullmatch
 
         def matches_categories(value: str) -> bool:
             if not value:
                 return allow_empty
+            if value.isascii():
+                return ascii_match(value) is not None
             return all(c == "|" or unicodedata.category(c).startswith(categories) for c in value)
 
         return matches_categories

@@ -235,6 +235,11 @@ def _to_wire(shape: Shape, value: object) -> object:
     return value
 
 
+def item_body(shape: Shape, value: Mapping[str, object]) -> bytes:
+    """``value`` serialized as ``shape`` (a structure), e.g. one item of a list."""
+    return json.dumps(_to_wire(shape, dict(value)), separators=(",", ":")).encode()
+
+
 def output_body(operation: OperationSpec, result: Mapping[str, object]) -> bytes:
     """``result`` (boto3 names, Python values) as the JSON body of the operation's output."""
     output_shape = operation.model.output_shape

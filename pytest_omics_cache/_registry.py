@@ -26,6 +26,8 @@ class StoredRunCache:
     data: RunCacheDict
     #: The JSON body GetRunCache answers with, rendered when first read (see ``_seed.body``).
     body: bytes | None = None
+    #: Its JSON as a ListRunCaches item, likewise.
+    item: bytes | None = None
     #: Position in the registry's creation order (set when stored); List pages follow it.
     seq: int = 0
     #: Active runs use it, so the service refuses to delete it.

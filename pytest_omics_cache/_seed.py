@@ -6,10 +6,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import datetime, timezone, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_omics_cache import _model, _protocol
 from pytest_omics_cache._registry import StoredRunCache
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
 
 
 def build(
@@ -69,6 +72,25 @@ def body(stored: StoredRunCache) -> bytes:
         # Two threads may render it at once; both get the same bytes.
         rendered = stored.body = _protocol.output_body(_protocol.spec("GetRunCache"), stored.data)
     return rendered
+
+
+def list_item_body(stored: StoredRunCache) -> bytes:
+    """The JSON of a stored cache as a ListRunCaches item (the model's list-item shape: no
+    tags, description or owner), rendered once."""
+    rendered = stored.item
+    if rendered is None:
+        shape, fields = _list_item_shape()
+        item = {k: stored.data[k] for k in fields if k in stored.data}
+        rendered = stored.item = _protocol.item_body(shape, item)
+    return rendered
+
+
+@functools.cache
+def _list_item_shape() -> tuple[Shape, tuple[str, ...]]:
+    output = _protocol.spec("ListRunCaches").model.output_shape
+    assert output is not None
+    shape = output.members["items"].member  # type: ignore[attr-defined]
+    return shape, tuple(shape.members)
 
 
 @functools.cache

@@ -182,3 +182,15 @@ def test_a_value_breaking_two_rules_gets_two_clauses() -> None:
         "Value 'aaaaaaaaaaaaaaaaaaa' at 'id' failed to satisfy constraint: Member must have"
         " length less than or equal to 18",
     ]
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_the_ascii_fast_path_agrees_with_unicodedata(code: int) -> None:
+    import unicodedata
+
+    free_text = _model.pattern_matcher(MODEL.shape_for("UserCustomName").metadata["pattern"])
+    char = chr(code)
+    expected = char == "|" or unicodedata.category(char)[0] in "LMZSNP"
+
+    assert free_text(char * 3) is expected
+    assert free_text(char + "é") is expected  # the same rule on the non-ASCII path
