@@ -26,11 +26,14 @@ def build(
     hundred thousand seeds must stay cheap).
     """
     __tracebackhide__ = True
-    validators = _member_validators()
-    data: dict[str, Any] = dict(derived)
+    data: dict[str, Any] = {}
     problems: list[str] = []
-    for name, value in given.items():
+    # One pass in the model's member order, the order botocore's parser returns them in.
+    for name, check in _member_validators().items():
+        value = given.get(name)
         if value is None:
+            if name in derived:
+                data[name] = derived[name]
             continue
         if name == "creationTime":
             try:
@@ -40,7 +43,7 @@ def build(
             continue
         if isinstance(value, Mapping):
             value = dict(value)
-        for violation in validators[name](value, name):
+        for violation in check(value, name):
             problems.append(
                 f"{name}={violation.value!r} breaks the rule '{violation.rule}'"
                 f" (botocore omics model, shape {violation.shape})"
@@ -48,8 +51,7 @@ def build(
         data[name] = value
     if problems:
         raise ValueError("invalid run cache seed: " + "; ".join(problems))
-    # In the model's member order, as botocore's parser returns them.
-    return render(account, region, {k: data[k] for k in validators if k in data})
+    return render(account, region, data)
 
 
 @functools.cache
