@@ -5,6 +5,21 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+
+
+def omics_client() -> Any:
+    """A botocore omics client with static keys and no retries, as both sides of a bench use."""
+    return botocore.session.get_session().create_client(
+        "omics",
+        region_name="us-east-1",
+        aws_access_key_id="AK",
+        aws_secret_access_key="SK",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
 
 
 def per_call_us(call: Callable[[], object], calls: int) -> float:

@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import botocore.session
-from _timing import paired, per_call_us
+from _timing import omics_client, paired, per_call_us
 from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from botocore.stub import Stubber
 
 from pytest_omics_cache import FakeOmics
@@ -29,14 +28,7 @@ class _Canned:
         yield self._body
 
 
-def _client() -> Any:
-    return botocore.session.get_session().create_client(
-        "omics",
-        region_name="us-east-1",
-        aws_access_key_id="AK",
-        aws_secret_access_key="SK",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
+_client = omics_client
 
 
 def _with_floor(

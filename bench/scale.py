@@ -5,21 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import botocore.session
-from _timing import paired, per_call_us
-from botocore.config import Config
+from _timing import omics_client, paired, per_call_us
 
 from pytest_omics_cache import FakeOmics
 
-
-def _client() -> Any:
-    return botocore.session.get_session().create_client(
-        "omics",
-        region_name="us-east-1",
-        aws_access_key_id="AK",
-        aws_secret_access_key="SK",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
+_client = omics_client
 
 
 def seeding_seconds(count: int) -> float:

@@ -56,6 +56,16 @@ class FakeOmics:
         self._retry_delays: list[float] = []
         self._service: OmicsService | None = None
 
+    @classmethod
+    def _from_options(cls, options: Options) -> FakeOmics:
+        return cls(
+            region=options.region,
+            account=options.account,
+            real_sleep=options.real_sleep,
+            assert_all_errors_fired=options.assert_all_errors_fired,
+            max_run_caches=options.max_run_caches,
+        )
+
     @property
     def region(self) -> str:
         """The region ``add_run_cache`` seeds into by default."""

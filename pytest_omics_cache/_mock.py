@@ -57,14 +57,10 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         self._activation: AbstractContextManager[FakeOmics] | None = None
 
     def _new(self) -> mock_omics:
-        options = self._options
-        return mock_omics(
-            region=options.region,
-            account=options.account,
-            real_sleep=options.real_sleep,
-            assert_all_errors_fired=options.assert_all_errors_fired,
-            max_run_caches=options.max_run_caches,
-        )
+        """A fresh, unstarted copy with the same options (one per decorated call)."""
+        fresh = object.__new__(mock_omics)
+        fresh._options, fresh._fake, fresh._activation = self._options, None, None
+        return fresh
 
     @property
     def fake(self) -> FakeOmics:
@@ -79,14 +75,7 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
             raise RuntimeError(
                 "this mock_omics() is already started; stop() it first, or use another mock_omics()"
             )
-        options = self._options
-        fake = FakeOmics(
-            region=options.region,
-            account=options.account,
-            real_sleep=options.real_sleep,
-            assert_all_errors_fired=options.assert_all_errors_fired,
-            max_run_caches=options.max_run_caches,
-        )
+        fake = FakeOmics._from_options(self._options)
         activation = fake._activated()
         activation.__enter__()
         self._fake, self._activation = fake, activation

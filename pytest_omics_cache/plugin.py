@@ -134,13 +134,7 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
             options = options.updated(marker.kwargs, source="@pytest.mark.fake_omics").validated()
         except ValueError as error:
             pytest.fail(f"@pytest.mark.fake_omics: {error}", pytrace=False)
-    fake = FakeOmics(
-        region=options.region,
-        account=options.account,
-        real_sleep=options.real_sleep,
-        assert_all_errors_fired=options.assert_all_errors_fired,
-        max_run_caches=options.max_run_caches,
-    )
+    fake = FakeOmics._from_options(options)
     with fake._activated():
         yield fake
     if options.assert_all_errors_fired and not request.node.stash.get(_NOT_PASSED, False):
