@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from pytest_omics_cache import _model, _seed
+from pytest_omics_cache import _model, _protocol, _seed
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._injections import FAULT_EXCEPTIONS, Injection, Injections
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
@@ -202,7 +202,7 @@ class FakeOmics:
         """
         __tracebackhide__ = True
         name = code.__name__ if isinstance(code, type) else code
-        valid = _model_error_codes()
+        valid = _model.error_codes()
         if name not in valid:
             raise ValueError(
                 f"add_error: {code!r} is not an error the run-cache operations answer with;"
@@ -303,12 +303,6 @@ def _copy(data: Mapping[str, Any]) -> RunCache:
     return cast(RunCache, {**data, "tags": dict(data["tags"])})
 
 
-def _model_error_codes() -> tuple[str, ...]:
-    from pytest_omics_cache import _model
-
-    return _model.error_codes()
-
-
 def _check_target(
     method: str,
     operation: str | None,
@@ -318,8 +312,6 @@ def _check_target(
     after: int,
 ) -> None:
     """A ValueError naming the bad argument of add_error / add_fault, if any."""
-    from pytest_omics_cache import _model
-
     if operation is not None and operation not in _model.SERVED_OPERATIONS:
         served = ", ".join(_model.SERVED_OPERATIONS)
         raise ValueError(
@@ -328,14 +320,15 @@ def _check_target(
         )
     if cache_id is not None and not isinstance(cache_id, str):
         raise ValueError(f"{method}: id={cache_id!r} must be a string, as boto3 sends it")
-    if cache_id is not None and operation is not None:
-        from pytest_omics_cache import _protocol
-
-        if all(member[0] != "id" for member in _protocol.spec(operation).members):
-            raise ValueError(
-                f"{method}: {operation} requests carry no id, so id={cache_id!r} would never"
-                " match; leave id out, or pick an operation that takes one"
-            )
+    if (
+        cache_id is not None
+        and operation is not None
+        and all(member[0] != "id" for member in _protocol.spec(operation).members)
+    ):
+        raise ValueError(
+            f"{method}: {operation} requests carry no id, so id={cache_id!r} would never"
+            " match; leave id out, or pick an operation that takes one"
+        )
     if region is not None:
         try:
             Options(region=region).validated()

@@ -316,13 +316,10 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
     _original_create_client = Session.__dict__["create_client"]
     undo: list[Callable[[], None]] = []
     emit = _emit_inline if _is_botocores_own_emit(_original_emit) else _emit
-    hooks: tuple[tuple[type, str, Callable[..., Any]], ...] = (
+    patches: list[tuple[object, str, object]] = [
         (HierarchicalEmitter, "emit", emit),
         (RequestSigner, "get_auth_instance", _get_auth_instance),
         (Session, "create_client", _create_client),
-    )
-    patches: list[tuple[object, str, object]] = [
-        (cls, name, replacement) for cls, name, replacement in hooks
     ]
     if skip_sleeps_for is not None:
         patches.append(

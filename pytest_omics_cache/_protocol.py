@@ -243,9 +243,7 @@ def item_body(shape: Shape, value: Mapping[str, object]) -> bytes:
 def output_body(operation: OperationSpec, result: Mapping[str, object]) -> bytes:
     """``result`` (boto3 names, Python values) as the JSON body of the operation's output."""
     output_shape = operation.model.output_shape
-    if output_shape is None:
-        return b""
-    return json.dumps(_to_wire(output_shape, dict(result)), separators=(",", ":")).encode()
+    return b"" if output_shape is None else item_body(output_shape, result)
 
 
 @functools.lru_cache(maxsize=2)
