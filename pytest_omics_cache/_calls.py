@@ -47,18 +47,39 @@ def _format_params(params: Mapping[str, Any]) -> str:
     return ", ".join(f"{name}={value!r}" for name, value in params.items())
 
 
+#: A served request as the log keeps it: Call's fields, in Call's order.
+Record = tuple[
+    str,
+    Mapping[str, Any],
+    str,
+    str,
+    int | None,
+    str | None,
+    str,
+    str,
+    Mapping[str, str],
+    str | None,
+]
+
+
 @dataclass
 class CallLog:
-    _calls: list[Call] = field(default_factory=list)
+    # Plain tuples on the request path, Call objects only when a test reads them: recording
+    # runs on every request, reading only in assertions.
+    _records: list[Record] = field(default_factory=list)
+    _built: list[Call] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, call: Call) -> None:
-        with self._lock:
-            self._calls.append(call)
+    def record(self, record: Record) -> None:
+        # list.append is atomic; the lock only guards reads that build Calls.
+        self._records.append(record)
 
     def select(self, operation: str | None) -> list[Call]:
         with self._lock:
-            return [c for c in self._calls if operation is None or c.operation == operation]
+            built, records = self._built, self._records
+            # Calls built earlier are kept, so every read returns the same objects.
+            built.extend(Call(*record) for record in records[len(built) : len(records)])
+            return [c for c in built if operation is None or c.operation == operation]
 
     def single(self, operation: str | None) -> Call:
         __tracebackhide__ = True

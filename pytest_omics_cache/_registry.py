@@ -71,6 +71,13 @@ class Registry:
             if candidate not in self._locations:
                 return candidate
 
+    def _partition(self, account: str, region: str) -> _Partition:
+        # Not setdefault: that would build a partition on every call, to throw it away.
+        partition = self._partitions.get((account, region))
+        if partition is None:
+            partition = self._partitions[(account, region)] = _Partition()
+        return partition
+
     def add(self, cache: StoredRunCache) -> bool:
         """Store ``cache``; False (storing nothing) if its id is taken in its account and region."""
         with self._lock:
@@ -78,7 +85,7 @@ class Registry:
 
     def _add(self, cache: StoredRunCache) -> bool:
         cache_id = cache.data["id"]
-        partition = self._partitions.setdefault((cache.account, cache.region), _Partition())
+        partition = self._partition(cache.account, cache.region)
         if cache_id in partition.caches:
             return False
         self._seq += 1
@@ -104,7 +111,7 @@ class Registry:
         id with another fingerprint and :class:`LimitReached` when ``limit`` caches exist.
         """
         with self._lock:
-            partition = self._partitions.setdefault((account, region), _Partition())
+            partition = self._partition(account, region)
             earlier = partition.requests.get(request_id)
             if earlier is not None:
                 earlier_fingerprint, earlier_id = earlier

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from pytest_omics_cache import _model, _protocol
-from pytest_omics_cache._calls import Call, CallLog
+from pytest_omics_cache._calls import CallLog
 from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._injections import Injections, default_message
 from pytest_omics_cache._operations import HANDLERS, Backend, Caller, ServiceError
@@ -51,6 +51,7 @@ class OmicsService:
         # Reading a request depends only on its bytes, and tests repeat the same requests
         # (retries above all): read each once per fake.
         self._readings: dict[tuple[object, ...], _Reading] = {}
+        self._callers: dict[str, Caller] = {}
 
     def handle(
         self, request: _protocol.WireRequest, operation: str | None = None
@@ -67,39 +68,37 @@ class OmicsService:
             if len(self._readings) < _MAX_READINGS:
                 self._readings[key] = reading
         operation_spec, params, problems, malformed = reading
-        caller = Caller(
-            self.options.account, _protocol.request_region(request, self.options.region)
-        )
+        region = _protocol.request_region(request, self.options.region)
+        caller = self._callers.get(region)
+        if caller is None:
+            caller = self._callers[region] = Caller(self.options.account, region)
+        name = operation_spec.name
         try:
             if malformed is not None:
                 raise _protocol.MalformedRequest(malformed)
             # Injected errors come first: throttling or an outage does not wait for validation.
-            injected = self.injections.fire(operation_spec.name, params.get("id"), caller.region)
+            injected = self.injections.fire(name, params.get("id"), region)
             if injected is not None:
                 if injected.kind == "fault":
-                    self._record(
-                        request, operation_spec.name, params, caller, None, None, injected.code
-                    )
+                    self._record(request, name, params, caller, None, None, injected.code)
                     raise InjectedFault(injected.code, request.url)
                 raise ServiceError(
                     injected.code,
                     injected.message
-                    or default_message(
-                        injected.code, operation=operation_spec.name, account=caller.account
-                    ),
+                    or default_message(injected.code, operation=name, account=caller.account),
                 )
             if problems:
                 raise ServiceError("ValidationException", _model.validation_message(problems))
-            body = HANDLERS[operation_spec.name](self._backend, caller, params)
+            body = HANDLERS[name](self._backend, caller, params)
             response = _protocol.response(operation_spec.success_status, body)
             error_code = None
-        except _protocol.MalformedRequest as malformed:
+        except _protocol.MalformedRequest as malformed_request:
             error_code = "ValidationException"
-            response = _protocol.error_response(error_code, str(malformed))
+            response = _protocol.error_response(error_code, str(malformed_request))
         except ServiceError as error:
             error_code = error.code
             response = _protocol.error_response(error.code, error.message)
-        self._record(request, operation_spec.name, params, caller, response.status, error_code)
+        self._record(request, name, params, caller, response.status, error_code)
         return response
 
     def _read(self, request: _protocol.WireRequest, operation: str | None) -> _Reading:
@@ -124,18 +123,19 @@ class OmicsService:
         error_code: str | None,
         fault: str | None = None,
     ) -> None:
+        # Call's fields in Call's order (see _calls.Record).
         self.calls.record(
-            Call(
-                operation=operation,
-                params=params,
-                region=caller.region,
-                account=caller.account,
-                status_code=status_code,
-                error_code=error_code,
-                method=request.method,
-                url=request.url,
-                headers=request.headers,
-                fault=fault,
+            (
+                operation,
+                params,
+                caller.region,
+                caller.account,
+                status_code,
+                error_code,
+                request.method,
+                request.url,
+                request.headers,
+                fault,
             )
         )
 
