@@ -323,7 +323,7 @@ def _check_target(
     if (
         cache_id is not None
         and operation is not None
-        and all(member[0] != "id" for member in _protocol.spec(operation).members)
+        and "id" not in _protocol.spec(operation).input_shape.members  # type: ignore[attr-defined]
     ):
         raise ValueError(
             f"{method}: {operation} requests carry no id, so id={cache_id!r} would never"

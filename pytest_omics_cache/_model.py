@@ -198,22 +198,19 @@ def _compile(shape: Shape) -> Validator:
     expected = _PYTHON_TYPES.get(kind)
     if expected is None:  # timestamps, blobs, documents: nothing the model constrains here
         return lambda value, path: _NONE
-    type_rule = _TYPE_RULES[kind]
-    name = shape.name
-    checks = {
+    builder = {
         "string": _string_checks,
         "structure": _structure_checks,
         "map": _map_checks,
         "list": _list_checks,
-    }.get(kind, _number_checks)(shape)
+    }.get(kind, _number_checks)
+    # Each validator checks the type itself (one frame per value, not two): every request
+    # passes through them, and a valid value must cost next to nothing.
+    return builder(shape, expected)
 
-    def validate(value: object, path: str) -> Sequence[Violation]:
-        # bool is an int in Python, but never a valid number for the service.
-        if not isinstance(value, expected) or (isinstance(value, bool) and kind != "boolean"):
-            return (Violation(path, value, type_rule, name),)
-        return checks(value, path)
 
-    return validate
+def _wrong_type(shape: Shape, value: object, path: str) -> Sequence[Violation]:
+    return (Violation(path, value, _TYPE_RULES[shape.type_name], shape.name),)
 
 
 def _size_checker(shape: Shape, noun: str) -> Callable[[object, int, str], Violation | None]:
@@ -233,19 +230,31 @@ def _size_checker(shape: Shape, noun: str) -> Callable[[object, int, str], Viola
     return sized
 
 
-def _string_checks(shape: Shape) -> Validator:
+def _bounds(shape: Shape) -> tuple[float, float]:
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    return (float("-inf") if low is None else low), (float("inf") if high is None else high)
+
+
+def _string_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
     metadata = shape.metadata
     enum: list[str] = metadata.get("enum") or []
     allowed = frozenset(enum)
     enum_rule = f"Member must satisfy enum value set: [{', '.join(enum)}]"
     sized = _size_checker(shape, "length")
+    low, high = _bounds(shape)
     pattern = metadata.get("pattern")
     matches = pattern_matcher(pattern) if pattern is not None else None
     pattern_rule = f"Member must satisfy regular expression pattern: {pattern}"
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
-        if allowed and value not in allowed:
+        if not isinstance(value, str):
+            return _wrong_type(shape, value, path)
+        if allowed:
+            if value in allowed:
+                return _NONE
             return (Violation(path, value, enum_rule, shape.name),)
+        if low <= len(value) <= high and (matches is None or matches(value)):
+            return _NONE
         # Like AWS, every broken rule of the member is its own clause: pattern, then length.
         found: list[Violation] = []
         if matches is not None and not matches(value):
@@ -253,51 +262,64 @@ def _string_checks(shape: Shape) -> Validator:
         wrong_size = sized(value, len(value), path)
         if wrong_size is not None:
             found.append(wrong_size)
-        return found or _NONE
-
-    return validate
-
-
-def _number_checks(shape: Shape) -> Validator:
-    sized = _size_checker(shape, "value")
-
-    def validate(value: Any, path: str) -> Sequence[Violation]:
-        wrong = sized(value, value, path)
-        return _NONE if wrong is None else (wrong,)
-
-    return validate
-
-
-def _join(path: str, member: str) -> str:
-    return f"{path}.{member}" if path else member
-
-
-def _structure_checks(shape: Shape) -> Validator:
-    members = shape.members  # type: ignore[attr-defined]
-    required = [(name, members[name].name) for name in shape.required_members]
-    member_shapes = list(members.items())
-
-    def validate(value: Any, path: str) -> Sequence[Violation]:
-        found: list[Violation] = []
-        for name, member_shape_name in required:
-            if value.get(name) is None:
-                found.append(
-                    Violation(_join(path, name), None, "Member must not be null", member_shape_name)
-                )
-        for name, member_shape in member_shapes:
-            member_value = value.get(name)
-            if member_value is not None:
-                found.extend(validator(member_shape)(member_value, _join(path, name)))
         return found
 
     return validate
 
 
-def _map_checks(shape: Shape) -> Validator:
+def _number_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
+    sized = _size_checker(shape, "value")
+    is_boolean = shape.type_name == "boolean"
+
+    def validate(value: Any, path: str) -> Sequence[Violation]:
+        # bool is an int in Python, but never a valid number for the service.
+        if not isinstance(value, expected) or (isinstance(value, bool) and not is_boolean):
+            return _wrong_type(shape, value, path)
+        number: Any = value  # narrowed to `object` by the isinstance over a tuple of types
+        wrong_size = sized(number, number, path)
+        return _NONE if wrong_size is None else (wrong_size,)
+
+    return validate
+
+
+def _structure_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
+    members = shape.members  # type: ignore[attr-defined]
+    required = [(name, members[name].name) for name in shape.required_members]
+    # Member validators are looked up on first use, not here: a shape may contain itself.
+    resolved: list[tuple[str, Validator]] = []
+
+    def validate(value: Any, path: str) -> Sequence[Violation]:
+        if not isinstance(value, dict):
+            return _wrong_type(shape, value, path)
+        if not resolved:
+            resolved.extend((name, validator(member)) for name, member in members.items())
+        found: list[Violation] | None = None
+        for name, member_shape_name in required:
+            if value.get(name) is None:
+                found = found or []
+                member_path = f"{path}.{name}" if path else name
+                found.append(
+                    Violation(member_path, None, "Member must not be null", member_shape_name)
+                )
+        for name, check in resolved:
+            member_value = value.get(name)
+            if member_value is not None:
+                problems = check(member_value, f"{path}.{name}" if path else name)
+                if problems:
+                    found = found or []
+                    found.extend(problems)
+        return _NONE if found is None else found
+
+    return validate
+
+
+def _map_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
     sized = _size_checker(shape, "length")
     key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
+        if not isinstance(value, dict):
+            return _wrong_type(shape, value, path)
         wrong_size = sized(value, len(value), path)
         found = [] if wrong_size is None else [wrong_size]
         # AWS reports a bad key or value against the map itself, wrapping the member rule.
@@ -308,20 +330,22 @@ def _map_checks(shape: Shape) -> Validator:
             for problem in validator(value_shape)(item, path):
                 rule = f"Map values must satisfy constraint: [{problem.rule}]"
                 found.append(Violation(path, item, rule, value_shape.name))
-        return found
+        return found or _NONE
 
     return validate
 
 
-def _list_checks(shape: Shape) -> Validator:
+def _list_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
     sized = _size_checker(shape, "length")
     member_shape = shape.member  # type: ignore[attr-defined]
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
+        if not isinstance(value, (list, tuple)):
+            return _wrong_type(shape, value, path)
         wrong_size = sized(value, len(value), path)
         found = [] if wrong_size is None else [wrong_size]
         for index, item in enumerate(value, 1):
             found.extend(validator(member_shape)(item, f"{path}.{index}"))
-        return found
+        return found or _NONE
 
     return validate

@@ -84,20 +84,13 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     behavior = params.get("cacheBehavior", "CACHE_ON_FAILURE")
     owner = params.get("cacheBucketOwnerId", caller.account)
     tags = dict(params.get("tags") or {})
+    name, description = params.get("name"), params.get("description")
     # The parameters that define the cache, defaults filled in (spelling out a default is the
     # same request): a requestId replayed with other ones is a conflict.
-    fingerprint = repr(
-        (
-            location,
-            behavior,
-            owner,
-            params.get("name"),
-            params.get("description"),
-            sorted(tags.items()),
-        )
-    )
+    fingerprint = repr((location, behavior, owner, name, description, sorted(tags.items())))
 
     def build(new_id: str) -> StoredRunCache:
+        # In the model's member order, the order botocore's parser returns them in.
         data = {
             "arn": _model.run_cache_arn(caller.region, caller.account, new_id),
             "cacheBehavior": behavior,
@@ -106,15 +99,15 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
             "cacheS3Uri": f"{location.rstrip('/')}/{new_id}/",
             # Looked up at call time, so time-machine and freezegun control it.
             "creationTime": _seed.now(),
-            "description": params.get("description"),
-            "id": new_id,
-            "name": params.get("name"),
-            "status": "ACTIVE",
-            "tags": tags,
         }
-        return _seed.render(
-            caller.account, caller.region, {k: v for k, v in data.items() if v is not None}
-        )
+        if description is not None:
+            data["description"] = description
+        data["id"] = new_id
+        if name is not None:
+            data["name"] = name
+        data["status"] = "ACTIVE"
+        data["tags"] = tags
+        return _seed.render(caller.account, caller.region, data)
 
     try:
         cache = backend.registry.create(
@@ -160,7 +153,7 @@ def list_run_caches(backend: Backend, caller: Caller, params: Mapping[str, Any])
         caller.account, caller.region, after_seq, params.get("maxResults", DEFAULT_PAGE_SIZE)
     )
     # Each item's JSON is rendered once per version of the cache, so a page costs its size.
-    body = b'{"items":[' + b",".join(_seed.list_item_body(c) for c in caches) + b"]"
+    body = b'{"items":[' + b",".join([c.item or _seed.list_item_body(c) for c in caches]) + b"]"
     if more:
         token = backend.registry.issue_token(caller.account, caller.region, caches[-1].seq)
         body += b',"nextToken":' + json.dumps(token).encode()

@@ -62,8 +62,10 @@ class OperationSpec:
     #: Matches the end of a path, so a custom endpoint_url with a path prefix still routes.
     path: re.Pattern[str]
     success_status: int
-    #: The input members as (boto3 name, location, name on the wire, shape).
-    members: tuple[tuple[str, str | None, str, Shape], ...]
+    #: The input members by where they travel, as (boto3 name, name on the wire[, shape]).
+    uri_members: tuple[tuple[str, str], ...]
+    query_members: tuple[tuple[str, str, Shape], ...]
+    body_members: tuple[tuple[str, str], ...]
 
 
 def _uri_regex(request_uri: str) -> re.Pattern[str]:
@@ -86,15 +88,14 @@ def spec(name: str) -> OperationSpec:
     model = _model.operation(name)
     input_shape = model.input_shape
     assert input_shape is not None  # every run-cache operation has one
-    members = tuple(
-        (
-            member_name,
-            member.serialization.get("location"),
-            member.serialization.get("name", member_name),
-            member,
-        )
+    members = [
+        (member_name, member.serialization.get("name", member_name), member)
         for member_name, member in input_shape.members.items()
-    )
+    ]
+
+    def located(where: str | None) -> list[tuple[str, str, Shape]]:
+        return [m for m in members if m[2].serialization.get("location") == where]
+
     return OperationSpec(
         name=name,
         model=model,
@@ -102,7 +103,10 @@ def spec(name: str) -> OperationSpec:
         method=model.http["method"],
         path=_uri_regex(model.http["requestUri"]),
         success_status=model.http.get("responseCode", 200),
-        members=members,
+        uri_members=tuple((name, wire) for name, wire, _ in located("uri")),
+        query_members=tuple(located("querystring")),
+        # The run-cache operations have no header members; the rest is the JSON body.
+        body_members=tuple((name, wire) for name, wire, _ in located(None)),
     )
 
 
@@ -120,7 +124,13 @@ def find_operation(request: WireRequest, named: str | None = None) -> Routed | N
     ``named`` is what the transport already knows (botocore names the operation it sends);
     it must still agree with the method and path. Without it the path alone decides.
     """
-    path, _, query = request.url.partition("?")
+    return _route(request.method, request.url, named)
+
+
+# Creates repeat one URL with new bodies: routing it once saves a regex per request.
+@functools.lru_cache(maxsize=1024)
+def _route(method: str, url: str, named: str | None) -> Routed | None:
+    path, _, query = url.partition("?")
     # Drop scheme and host: "https://host/runCache/1" -> "/runCache/1"
     slash = path.find("/", path.find("//") + 2) if "//" in path else path.find("/")
     path = path[slash:] if slash >= 0 else "/"
@@ -128,11 +138,11 @@ def find_operation(request: WireRequest, named: str | None = None) -> Routed | N
         if named not in _model.SERVED_OPERATIONS:
             return None
         candidate = spec(named)
-        labels = candidate.path.search(path) if candidate.method == request.method else None
+        labels = candidate.path.search(path) if candidate.method == method else None
         return None if labels is None else Routed(candidate, labels, query)
     for name in _model.SERVED_OPERATIONS:
         candidate = spec(name)
-        labels = candidate.path.fullmatch(path) if candidate.method == request.method else None
+        labels = candidate.path.fullmatch(path) if candidate.method == method else None
         if labels is not None:
             return Routed(candidate, labels, query)
     return None
@@ -152,18 +162,18 @@ def _read_scalar(shape: Shape, raw: str) -> object:
 
 def parse_params(routed: Routed, body: bytes) -> dict[str, object]:
     """The operation's input as boto3 names it (``{"id": "123"}``): from URI, query and body."""
-    query = dict(parse_qsl(routed.query, keep_blank_values=True)) if routed.query else {}
-    decoded: dict[str, object] | None = None
+    operation = routed.operation
     params: dict[str, object] = {}
-    for name, location, wire_name, member in routed.operation.members:
-        if location == "uri":
-            params[name] = unquote(routed.labels.group(wire_name))
-        elif location == "querystring":
+    for name, wire_name in operation.uri_members:
+        params[name] = unquote(routed.labels.group(wire_name))
+    if operation.query_members and routed.query:
+        query = dict(parse_qsl(routed.query, keep_blank_values=True))
+        for name, wire_name, member in operation.query_members:
             if wire_name in query:
                 params[name] = _read_scalar(member, query[wire_name])
-        else:  # the run-cache operations have no header members; the rest is the JSON body
-            if decoded is None:
-                decoded = _read_json_body(body)
+    if operation.body_members:
+        decoded = _read_json_body(body)
+        for name, wire_name in operation.body_members:
             if wire_name in decoded:
                 params[name] = decoded[wire_name]
     return params

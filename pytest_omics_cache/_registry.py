@@ -178,15 +178,16 @@ class Registry:
             partition = self._partitions.get((account, region))
             if partition is None:
                 return [], False
-            order = partition.order
+            order, caches = partition.order, partition.caches
             found: list[StoredRunCache] = []
             for index in range(bisect.bisect_right(order, (after_seq, "\uffff")), len(order)):
                 seq, cache_id = order[index]
-                if not self._is_live(partition, seq, cache_id):
+                cache = caches.get(cache_id)
+                if cache is None or cache.seq != seq:  # a tombstone (see _is_live)
                     continue
                 if len(found) == size:
                     return found, True
-                found.append(partition.caches[cache_id])
+                found.append(cache)
             return found, False
 
     def issue_token(self, account: str, region: str, after_seq: int) -> str:
