@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import botocore.endpoint
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.credentials import Credentials
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.hooks import HierarchicalEmitter
@@ -80,28 +80,41 @@ class _Body:
 
 
 class _Headers(Mapping[str, str]):
-    """botocore's request headers, read on demand: copying them all on every request would cost
-    more than answering it. Values botocore holds as bytes (Authorization) read as str."""
+    """A snapshot of botocore's request headers, case-insensitive as HTTP's are. Values botocore
+    holds as bytes (Authorization) read as str.
 
-    __slots__ = ("_raw",)
+    The call log keeps one per request. Holding botocore's own HeadersDict instead would keep a
+    dozen objects alive per request for the garbage collector to visit again and again; a dict
+    of strings is one it soon stops visiting.
+    """
 
-    def __init__(self, raw: Any) -> None:  # botocore's case-insensitive HeadersDict
-        self._raw = raw
+    __slots__ = ("_items",)
+
+    def __init__(self, raw: Any) -> None:
+        entries = getattr(raw, "_dict", None)
+        if type(raw) is HeadersDict and isinstance(entries, dict):
+            # HeadersDict's own storage: _HeaderKey -> value, the key keeping name and lower case.
+            self._items = {key._lower: (key._key, value) for key, value in entries.items()}
+        else:
+            self._items = {name.lower(): (name, value) for name, value in raw.items()}
 
     def __getitem__(self, name: str) -> str:
-        value = self._raw[name]
+        value = self._items[name.lower()][1]
         return value.decode() if isinstance(value, bytes) else value
 
     def get(self, name: str, default: Any = None) -> Any:
         # Mapping.get would add a frame and an exception to every region lookup.
-        value = self._raw.get(name, default)
+        found = self._items.get(name.lower())
+        if found is None:
+            return default
+        value = found[1]
         return value.decode() if isinstance(value, bytes) else value
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return (name for name, _ in self._items.values())
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._items)
 
     def __repr__(self) -> str:
         return repr(dict(self))

@@ -127,8 +127,9 @@ def find_operation(request: WireRequest, named: str | None = None) -> Routed | N
     return _route(request.method, request.url, named)
 
 
-# Creates repeat one URL with new bodies: routing it once saves a regex per request.
-@functools.lru_cache(maxsize=1024)
+# Creates repeat one URL with new bodies: routing it once saves a regex per request. Small, so
+# the entries of URLs that never repeat (deletes) die young instead of burdening the GC.
+@functools.lru_cache(maxsize=64)
 def _route(method: str, url: str, named: str | None) -> Routed | None:
     path, _, query = url.partition("?")
     # Drop scheme and host: "https://host/runCache/1" -> "/runCache/1"

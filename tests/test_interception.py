@@ -223,3 +223,23 @@ def test_an_emit_patched_by_someone_else_keeps_working(
     assert "request-created.omics.GetRunCache" in seen  # the other hook still ran
     assert "before-send.omics.GetRunCache" not in seen  # answered by the fake first
     assert HierarchicalEmitter.__dict__["emit"] is instrumented
+
+
+@pytest.mark.parametrize("kind", ["botocore HeadersDict", "any other mapping"])
+def test_recorded_headers_are_a_snapshot_with_botocores_names(kind: str) -> None:
+    from botocore.awsrequest import HeadersDict
+
+    from pytest_omics_cache._intercept import _Headers
+
+    given = {"Authorization": b"AWS4-HMAC-SHA256 Credential=X", "X-Amz-Date": "20260101T000000Z"}
+    raw: Any = HeadersDict(given) if kind == "botocore HeadersDict" else dict(given)
+
+    headers = _Headers(raw)
+    raw["X-Amz-Date"] = "changed later"
+
+    assert list(headers) == ["Authorization", "X-Amz-Date"]
+    assert headers["AUTHORIZATION"] == "AWS4-HMAC-SHA256 Credential=X"  # bytes read as str
+    assert headers.get("x-amz-date") == "20260101T000000Z"
+    assert headers.get("X-Amz-Security-Token", "absent") == "absent"
+    with pytest.raises(KeyError):
+        headers["X-Amz-Security-Token"]
