@@ -286,13 +286,13 @@ def _structure_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
     members = shape.members  # type: ignore[attr-defined]
     required = [(name, members[name].name) for name in shape.required_members]
     # Member validators are looked up on first use, not here: a shape may contain itself.
-    resolved: list[tuple[str, Validator]] = []
+    resolved: dict[str, Validator] = {}
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
         if not isinstance(value, dict):
             return _wrong_type(shape, value, path)
         if not resolved:
-            resolved.extend((name, validator(member)) for name, member in members.items())
+            resolved.update((name, validator(member)) for name, member in members.items())
         found: list[Violation] | None = None
         for name, member_shape_name in required:
             if value.get(name) is None:
@@ -301,14 +301,21 @@ def _structure_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
                 found.append(
                     Violation(member_path, None, "Member must not be null", member_shape_name)
                 )
-        for name, check in resolved:
+        # A valid value costs only the members it carries; a broken one is checked again in the
+        # model's member order, the order AWS reports violations in.
+        for name, member_value in value.items():
+            check = resolved.get(name)
+            if check is not None and member_value is not None and check(member_value, name):
+                return (found or []) + _in_model_order(value, path)
+        return _NONE if found is None else found
+
+    def _in_model_order(value: dict[str, Any], path: str) -> list[Violation]:
+        found: list[Violation] = []
+        for name, check in resolved.items():
             member_value = value.get(name)
             if member_value is not None:
-                problems = check(member_value, f"{path}.{name}" if path else name)
-                if problems:
-                    found = found or []
-                    found.extend(problems)
-        return _NONE if found is None else found
+                found.extend(check(member_value, f"{path}.{name}" if path else name))
+        return found
 
     return validate
 

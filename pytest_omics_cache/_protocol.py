@@ -11,13 +11,15 @@ import email.utils
 import functools
 import itertools
 import json
+import json.encoder
+import json.scanner
 import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pytest_omics_cache import _model
@@ -181,16 +183,40 @@ def parse_params(routed: Routed, body: bytes) -> dict[str, object]:
 
 
 def _read_json_body(raw: bytes) -> dict[str, object]:
-    if not raw.strip():
-        return {}
     try:
-        # A str decodes faster than bytes, whose encoding json would detect first.
-        decoded = json.loads(raw.decode())
-    except ValueError as error:
+        text = raw.decode()
+    except UnicodeDecodeError as error:
         raise MalformedRequest(f"the request body is not valid JSON: {error}") from error
+    decoded = _scan_object(text)
+    if decoded is None:
+        if not text.strip():
+            return {}
+        try:
+            decoded = json.loads(text)
+        except ValueError as error:
+            raise MalformedRequest(f"the request body is not valid JSON: {error}") from error
     if not isinstance(decoded, dict):
         raise MalformedRequest("the request body is not a JSON object")
     return decoded
+
+
+# typeshed types make_scanner's argument as itself; it takes the decoder whose settings it uses.
+_scan_once: Callable[[str, int], tuple[object, int]] = json.scanner.make_scanner(
+    json.JSONDecoder()  # type: ignore[arg-type]
+)
+
+
+def _scan_object(text: str) -> object | None:
+    """``text`` decoded by json's own scanner, skipping ``json.loads``' Python layers (a third
+    of the cost of a small body); None for anything but a plain well-formed object, which
+    ``json.loads`` then reads (or explains)."""
+    if not text.startswith("{"):
+        return None
+    try:
+        decoded, end = _scan_once(text, 0)
+    except (ValueError, StopIteration):
+        return None
+    return decoded if end == len(text) else None
 
 
 # --- region -----------------------------------------------------------------------------------
@@ -309,7 +335,29 @@ def item_body(shape: Shape, value: Mapping[str, object]) -> bytes:
     return _dumps(_writer(shape)(dict(value))).encode()
 
 
-_dumps = json.JSONEncoder(separators=(",", ":")).encode
+def _dumps_with(encoder: Any) -> Callable[[object], str]:
+    return lambda value: "".join(encoder(value, 0))
+
+
+# json's C encoder, built once: json.dumps builds one per call, most of the cost of a small body.
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # None where not CPython
+_dumps: Callable[[object], str] = (
+    json.JSONEncoder(separators=(",", ":")).encode
+    if _c_make_encoder is None
+    else _dumps_with(
+        _c_make_encoder(
+            None,  # no circular-reference check: answers are trees built here
+            json.JSONEncoder().default,
+            json.encoder.encode_basestring_ascii,
+            None,  # no indent
+            ":",
+            ",",
+            False,  # sort_keys
+            False,  # skipkeys
+            True,  # allow_nan
+        )
+    )
+)
 
 
 def output_body(operation: OperationSpec, result: Mapping[str, object]) -> bytes:
@@ -352,4 +400,4 @@ def error_response(code: str, message: str) -> WireResponse:
 @functools.lru_cache(maxsize=256)
 def _error_parts(code: str, message: str) -> tuple[int, bytes]:
     # Tests inject the same error again and again (retries above all).
-    return _model.error_status(code), json.dumps({"message": message}).encode()
+    return _model.error_status(code), _dumps({"message": message}).encode()

@@ -83,13 +83,22 @@ def test_body_members_and_uri_labels() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"{nope", "the request body is not valid JSON"),
+        (b"{nope", "the request body is not valid JSON: Expecting property name"),
+        (b'{"name": "n"} trailing', "the request body is not valid JSON: Extra data"),
+        (b'{"name": "\xff"}', "the request body is not valid JSON: 'utf-8' codec can't decode"),
         (b"[1, 2]", "the request body is not a JSON object"),
+        (b' "text" ', "the request body is not a JSON object"),
     ],
 )
 def test_malformed_bodies(body: bytes, message: str) -> None:
     with pytest.raises(_protocol.MalformedRequest, match=message):
         _parse("CreateRunCache", _request("POST", "https://h/runCache", body))
+
+
+def test_whitespace_around_the_object_is_json() -> None:
+    body = b' \n{"name": "n"}\t '
+
+    assert _parse("CreateRunCache", _request("POST", "https://h/runCache", body)) == {"name": "n"}
 
 
 def test_empty_body_has_no_members() -> None:
