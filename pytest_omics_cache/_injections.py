@@ -77,13 +77,6 @@ class Injection:
         """True for a finite injection that has not fired as often as asked."""
         return self.times is not None and self.fired < self.times
 
-    def _matches(self, operation: str, cache_id: object, region: str) -> bool:
-        return (
-            (self.operation is None or self.operation == operation)
-            and (self.id is None or self.id == cache_id)
-            and (self.region is None or self.region == region)
-        )
-
 
 @dataclass
 class Injections:
@@ -101,9 +94,13 @@ class Injections:
             return None
         with self._lock:
             for injection in self._items:
-                if injection.unfired or injection.times is None:
-                    if not injection._matches(operation, cache_id, region):
-                        continue
+                # One condition, no method call: this runs on every request.
+                if (
+                    (injection.operation is None or injection.operation == operation)
+                    and (injection.id is None or injection.id == cache_id)
+                    and (injection.region is None or injection.region == region)
+                    and (injection.times is None or injection.fired < injection.times)
+                ):
                     injection.seen += 1
                     if injection.seen > injection.after:
                         injection.fired += 1
