@@ -2,8 +2,7 @@
 
 The floor is the same client call answered by a bare ``before-send`` handler returning canned
 bytes (the fake's own answer, captured once): everything botocore does, no service behind it.
-The same client serves both sides; while the fake is active it answers first and the canned
-handler is never reached.
+Each side has a client of its own.
 """
 
 from __future__ import annotations
@@ -56,19 +55,21 @@ def _capture(client: Any, operation: str) -> list[Answer]:
     return seen
 
 
-def measure(rounds: int, calls: int) -> list[tuple[str, float, float, float]]:
-    """(name, floor µs, fake µs, ratio) per operation."""
-    fake = FakeOmics(max_run_caches=10**9)
+Case = tuple[str, Callable[[Any], object]]
+
+
+def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
+    """name -> (operation, call on a client), seeding ``fake`` with what ``calls`` calls of
+    each need."""
     cache = fake.add_run_cache(id="1000001", name="bench", tags={"k": "v"})
     for _ in range(10):
         fake.add_run_cache()
-    deletable = iter([fake.add_run_cache()["id"] for _ in range(2 * rounds * calls + 100)])
+    deletable = iter([fake.add_run_cache()["id"] for _ in range(calls + 100)])
     injected = fake.add_error(
         "AccessDeniedException", operation="GetRunCache", id="403", times=None
     )
     assert injected.times is None
-
-    cases: dict[str, tuple[str, Callable[[Any], object]]] = {
+    return {
         "GetRunCache": ("GetRunCache", lambda c: c.get_run_cache(id=cache["id"])),
         "CreateRunCache": (
             "CreateRunCache",
@@ -85,15 +86,20 @@ def measure(rounds: int, calls: int) -> list[tuple[str, float, float, float]]:
             lambda c: _swallow(c, lambda: c.get_run_cache(id="403")),
         ),
     }
+
+
+def measure(rounds: int, calls: int) -> list[tuple[str, float, float, float]]:
+    """(name, floor µs, fake µs, ratio) per operation."""
+    fake = FakeOmics(max_run_caches=10**9)
     rows = []
-    for name, (operation, call) in cases.items():
+    for name, (operation, call) in cases(fake, 2 * rounds * calls).items():
         rows.append((name, *_compare(fake, operation, call, rounds, calls)))
     return rows
 
 
-def _compare(
-    fake: FakeOmics, operation: str, call: Callable[[Any], object], rounds: int, calls: int
-) -> tuple[float, float, float]:
+def pair(fake: FakeOmics, operation: str, call: Callable[[Any], object]) -> tuple[Any, Any]:
+    """(client served by the fake, client answered by the floor), both warmed up. The floor
+    answers with the bytes the fake sent for the same call."""
     client = _client()
     seen = _capture(client, operation)
     with fake._activated():
@@ -101,13 +107,19 @@ def _compare(
     # Measured without the capture handler: it would cost the fake's side alone.
     client.meta.events.unregister(f"needs-retry.omics.{operation}", unique_id="bench-capture")
     status, headers, body = seen[-1]
-    # The floor answers a client of its own with the bytes the fake just sent.
     floor_client = _client()
     _with_floor(floor_client, operation, status, headers, body)
     for _ in range(20):  # warm both
         call(floor_client)
         with fake._activated():
             call(client)
+    return client, floor_client
+
+
+def _compare(
+    fake: FakeOmics, operation: str, call: Callable[[Any], object], rounds: int, calls: int
+) -> tuple[float, float, float]:
+    client, floor_client = pair(fake, operation, call)
 
     def floor_side() -> float:
         return per_call_us(lambda: call(floor_client), calls)

@@ -1,0 +1,88 @@
+"""Per-call cost in instructions, counted by valgrind: the same comparison as percall.py, without
+the machine's noise.
+
+Wall time on a shared VM drifts by more than the 5 % this goal is about; an instruction count
+does not. One process under callgrind runs, for each case, the floor's calls and then the fake's,
+each batch inside one ``functools.reduce`` (which nothing in botocore or the fake calls):
+callgrind collects only inside it and writes one dump per batch, so setup, imports and warm-up
+are not counted and both sides of a ratio come from the same process.
+
+    python3 bench/instructions.py [calls]    # prints the table on its own
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+_TOTALS = re.compile(rb"^totals: (\d+)$", re.MULTILINE)
+
+
+def measure(calls: int) -> list[tuple[str, float, float, float]] | None:
+    """(name, floor instructions per call, fake's, ratio) per case; None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "callgrind.out"
+        result = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--toggle-collect=functools_reduce",
+                "--dump-after=functools_reduce",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                __file__,
+                "--child",
+                str(calls),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"instruction count failed:\n{result.stdout}\n{result.stderr}")
+        names = result.stdout.split()
+        dumps = sorted(
+            Path(folder).glob("callgrind.out.*"), key=lambda p: int(p.name.rsplit(".", 1)[1])
+        )
+        counts = [int(_TOTALS.search(dump.read_bytes()).group(1)) for dump in dumps]  # type: ignore[union-attr]
+    if len(counts) != 2 * len(names):
+        raise RuntimeError(f"expected {2 * len(names)} batches, callgrind wrote {len(counts)}")
+    rows = []
+    for index, name in enumerate(names):
+        floor, fake = counts[2 * index] / calls, counts[2 * index + 1] / calls
+        rows.append((name, floor, fake, fake / floor))
+    return rows
+
+
+def _child(calls: int) -> None:
+    import percall
+
+    from pytest_omics_cache import FakeOmics
+
+    fake = FakeOmics(max_run_caches=10**9)
+    for name, (operation, call) in percall.cases(fake, 4 * calls).items():
+        client, floor_client = percall.pair(fake, operation, call)
+        functools.reduce(lambda _, __: call(floor_client), range(calls), None)
+        with fake._activated():
+            functools.reduce(lambda _, __: call(client), range(calls), None)
+        print(name.replace(" ", "_"))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        _child(int(sys.argv[2]))
+    else:
+        rows = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+        if rows is None:
+            sys.exit("valgrind is not installed")
+        for name, floor, fake, ratio in rows:
+            print(f"{name:24} {fake:>12,.0f} / {floor:>12,.0f} = {ratio:.3f}x")
