@@ -7,7 +7,7 @@ each batch inside one ``functools.reduce`` (which nothing in botocore or the fak
 callgrind collects only inside it and writes one dump per batch, so setup, imports and warm-up
 are not counted and both sides of a ratio come from the same process.
 
-    python3 bench/instructions.py [calls]    # prints the table on its own
+    python3 bench/instructions.py [calls [case]]    # the table on its own, or one case's row
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 _TOTALS = re.compile(rb"^totals: (\d+)$", re.MULTILINE)
 
 
-def measure(calls: int) -> list[tuple[str, float, float, float]] | None:
+def measure(calls: int, only: str = "") -> list[tuple[str, float, float, float]] | None:
     """(name, floor instructions per call, fake's, ratio) per case; None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
@@ -42,6 +42,7 @@ def measure(calls: int) -> list[tuple[str, float, float, float]] | None:
                 __file__,
                 "--child",
                 str(calls),
+                only,
             ],
             capture_output=True,
             text=True,
@@ -63,13 +64,15 @@ def measure(calls: int) -> list[tuple[str, float, float, float]] | None:
     return rows
 
 
-def _child(calls: int) -> None:
+def _child(calls: int, only: str) -> None:
     import percall
 
     from pytest_omics_cache import FakeOmics
 
     fake = FakeOmics(max_run_caches=10**9)
     for name, (operation, call) in percall.cases(fake, 4 * calls).items():
+        if only and name != only:
+            continue
         client, floor_client = percall.pair(fake, operation, call)
         functools.reduce(lambda _, __: call(floor_client), range(calls), None)
         with fake._activated():
@@ -79,9 +82,11 @@ def _child(calls: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        _child(int(sys.argv[2]))
+        _child(int(sys.argv[2]), sys.argv[3])
     else:
-        rows = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+        rows = measure(
+            int(sys.argv[1]) if len(sys.argv) > 1 else 200, sys.argv[2] if len(sys.argv) > 2 else ""
+        )
         if rows is None:
             sys.exit("valgrind is not installed")
         for name, floor, fake, ratio in rows:

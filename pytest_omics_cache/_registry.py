@@ -83,16 +83,21 @@ class Registry:
         with self._lock:
             return self._add(cache)
 
-    def _add(self, cache: StoredRunCache) -> bool:
+    def _add(self, cache: StoredRunCache, partition: _Partition | None = None) -> bool:
         cache_id = cache.data["id"]
-        partition = self._partition(cache.account, cache.region)
+        if partition is None:
+            partition = self._partition(cache.account, cache.region)
         if cache_id in partition.caches:
             return False
-        self._seq += 1
-        cache.seq = self._seq
+        self._seq = seq = self._seq + 1
+        cache.seq = seq
         partition.caches[cache_id] = cache
-        partition.order.append((cache.seq, cache_id))
-        self._locations.setdefault(cache_id, []).append((cache.account, cache.region))
+        partition.order.append((seq, cache_id))
+        where = self._locations.get(cache_id)
+        if where is None:
+            self._locations[cache_id] = [(cache.account, cache.region)]
+        else:
+            where.append((cache.account, cache.region))
         return True
 
     def create(
@@ -122,9 +127,10 @@ class Registry:
                     return existing
             if len(partition.caches) >= limit:
                 raise LimitReached(len(partition.caches))
-            cache = build(self._new_id())
-            self._add(cache)
-            partition.requests[request_id] = (fingerprint, cache.data["id"])
+            new_id = self._new_id()
+            cache = build(new_id)
+            self._add(cache, partition)
+            partition.requests[request_id] = (fingerprint, new_id)
             return cache
 
     def get(self, account: str, region: str, cache_id: str) -> StoredRunCache | None:
