@@ -33,8 +33,8 @@ environment is never touched.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import inspect
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -51,6 +51,7 @@ from botocore.retries.quota import RetryQuota
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
+from pytest_omics_cache._on_import import ImportWatcher
 from pytest_omics_cache._protocol import WireRequest, WireResponse
 from pytest_omics_cache._service import InjectedFault, OmicsService
 
@@ -65,7 +66,8 @@ _original_emit: Callable[..., Any] = HierarchicalEmitter.emit
 _original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instance
 _original_create_client: Callable[..., Any] = Session.create_client
 
-_lock = threading.Lock()
+# Reentrant: a transport hooked late takes it inside an import that may run under it.
+_lock = threading.RLock()
 _active: OmicsService | None = None
 
 
@@ -329,6 +331,9 @@ def serving(service: OmicsService, *, skip_sleeps: bool = True) -> Iterator[None
                 step()
 
 
+Patch = tuple[object, str, object]
+
+
 def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None]]:
     skip_sleeps_for = service if skip_sleeps else None
     global _original_emit, _original_get_auth_instance, _original_create_client
@@ -337,7 +342,7 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
     _original_create_client = Session.__dict__["create_client"]
     undo: list[Callable[[], None]] = []
     emit = _emit_inline if _is_botocores_own_emit(_original_emit) else _emit
-    patches: list[tuple[object, str, object]] = [
+    patches: list[Patch] = [
         (HierarchicalEmitter, "emit", emit),
         (RequestSigner, "get_auth_instance", _get_auth_instance),
         (Session, "create_client", _create_client),
@@ -347,26 +352,58 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
             (botocore.endpoint, "time", _TimeWithoutSleep(skip_sleeps_for.retry_delays.append))
         )
         patches.append((TokenBucket, "acquire", _acquire_at_once))
-    from pytest_omics_cache import _intercept_http
-
     quotas = _FreshRetryQuotas()
     patches += quotas.patches()
-    patches += _intercept_http.patches(service)
-
-    if _aiobotocore_installed():
-        from pytest_omics_cache import _intercept_aio
-
-        patches += _intercept_aio.patches(skip_sleeps_for)
-        patches.append((_AsyncHooks, "answer", _intercept_aio.answer))
-    for owner, name, replacement in patches:
-        undo.append(functools.partial(setattr, owner, name, vars(owner)[name]))
-        setattr(owner, name, replacement)
+    _apply(patches, undo)
     undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
+
+    # The optional transports: hooked now where the code under test already imported them,
+    # else the moment it does (see _on_import), so a suite without them never imports them.
+    watched: dict[str, Callable[[], None]] = {}
+    for module, patches_of in _optional_transports(service, skip_sleeps_for).items():
+        if module in sys.modules:
+            _apply(patches_of(), undo)
+        else:
+            watched[module] = functools.partial(_apply_late, service, patches_of, undo)
+    if watched:
+        undo.append(ImportWatcher(watched).install())
     return undo
 
 
-@functools.cache
-def _aiobotocore_installed() -> bool:
-    # Imported at the first activation only, and only where installed: a client the code under
-    # test creates later must find the hooks already in place.
-    return importlib.util.find_spec("aiobotocore") is not None
+def _optional_transports(
+    service: OmicsService, skip_sleeps_for: OmicsService | None
+) -> dict[str, Callable[[], list[Patch]]]:
+    """The module whose import makes each transport usable, and that transport's patches."""
+
+    def raw_http() -> list[Patch]:
+        from pytest_omics_cache import _intercept_http
+
+        return _intercept_http.patches(service)
+
+    def aiobotocore() -> list[Patch]:
+        from pytest_omics_cache import _intercept_aio
+
+        return [
+            *_intercept_aio.patches(skip_sleeps_for),
+            (_AsyncHooks, "answer", _intercept_aio.answer),
+        ]
+
+    # Every aiobotocore client is made by aiobotocore.session, which imports the rest.
+    return {"requests": raw_http, "aiobotocore.session": aiobotocore}
+
+
+def _apply(patches: list[Patch], undo: list[Callable[[], None]]) -> None:
+    for owner, name, replacement in patches:
+        undo.append(functools.partial(setattr, owner, name, vars(owner)[name]))
+        setattr(owner, name, replacement)
+
+
+def _apply_late(
+    service: OmicsService,
+    patches_of: Callable[[], list[Patch]],
+    undo: list[Callable[[], None]],
+) -> None:
+    # Runs inside the import statement of the code under test, maybe in another thread.
+    with _lock:
+        if _active is service:  # not a fake that stopped meanwhile
+            _apply(patches_of(), undo)

@@ -11,15 +11,17 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 import requests.adapters
-import responses
 from requests.exceptions import ConnectionError, ConnectTimeout, ReadTimeout
 
 from pytest_omics_cache._protocol import WireRequest
 from pytest_omics_cache._service import InjectedFault, OmicsService
+
+if TYPE_CHECKING:
+    import responses
 
 # Every HealthOmics endpoint (workflows-, storage-, analytics-, fips and dual-stack ones): the
 # fake answers the run-cache requests and refuses the rest, so none of them leaves the machine.
@@ -40,6 +42,8 @@ _FAULTS: Mapping[str, type[Exception]] = {
 class _Serving:
     #: The service answering omics URLs while a fake is active.
     service: OmicsService | None = None
+    #: The send that was in place when the fake started: every other URL goes there.
+    real_send: Any = None
 
 
 def _callback(prepared: requests.PreparedRequest) -> tuple[int, Mapping[str, str], bytes]:
@@ -57,7 +61,11 @@ def _callback(prepared: requests.PreparedRequest) -> tuple[int, Mapping[str, str
 
 @functools.cache
 def _requests_mock() -> responses.RequestsMock:
-    """One mock for the process, its routes registered once: starting a fake stays cheap."""
+    """One mock for the process, its routes registered once: starting a fake stays cheap.
+    Made at the first request sent with ``requests`` while a fake is active, so a suite that
+    never sends one never imports ``responses``."""
+    import responses
+
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     for method in _METHODS:
         mock.add_callback(method, _OMICS_URL, callback=_callback, content_type=None)
@@ -67,16 +75,17 @@ def _requests_mock() -> responses.RequestsMock:
 
 def _send(adapter: requests.adapters.HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
     # What responses' own start() patches in, without the cost of unittest.mock per test.
-    return _requests_mock()._on_request(adapter, request, *args, **kwargs)
+    mock = _requests_mock()
+    # Passing through to the send in place when the fake started (not the one responses saw
+    # at import) keeps another active `responses` user, moto for one, in the chain.
+    mock._real_send = _Serving.real_send
+    return mock._on_request(adapter, request, *args, **kwargs)
 
 
 def patches(service: OmicsService) -> list[tuple[object, str, object]]:
     """The attributes to swap while ``service`` serves omics URLs sent with ``requests``."""
-    mock = _requests_mock()
-    # Passing through to the send in place now (not the one responses saw at import) keeps
-    # another active `responses` user, moto for one, in the chain.
-    mock._real_send = requests.adapters.HTTPAdapter.send
     return [
         (_Serving, "service", service),
+        (_Serving, "real_send", requests.adapters.HTTPAdapter.send),
         (requests.adapters.HTTPAdapter, "send", _send),
     ]

@@ -425,3 +425,94 @@ def test_loading_the_plugin_imports_nothing_of_the_fake(pytester: pytest.Pyteste
 
     assert result.ret == 0
     assert result.stdout.lines[-1] == "['pytest_omics_cache', 'pytest_omics_cache.plugin']"
+
+
+def test_optional_transports_are_hooked_when_the_code_under_test_imports_them(
+    pytester: pytest.Pytester,
+) -> None:
+    # A subprocess, for a sys.modules without requests, responses or aiobotocore in it.
+    pytester.makepyfile(
+        """
+        import sys
+
+        from pytest_omics_cache._on_import import ImportWatcher
+
+        OPTIONAL = ("requests", "responses", "aiobotocore")
+
+
+        def loaded():
+            return sorted({m.split(".")[0] for m in sys.modules} & set(OPTIONAL))
+
+
+        def test_a_nothing_optional_is_imported_by_the_fake(fake_omics):
+            assert loaded() == []
+            assert any(isinstance(finder, ImportWatcher) for finder in sys.meta_path)
+
+
+        def test_b_requests_imported_mid_test_is_served(fake_omics):
+            cache = fake_omics.add_run_cache()
+            import requests  # the first import in the process: hooked as it completes
+            from botocore.auth import SigV4Auth
+            from botocore.awsrequest import AWSRequest
+            from botocore.credentials import Credentials
+
+            url = f"https://omics.us-east-1.amazonaws.com/runCache/{cache['id']}"
+            request = AWSRequest(method="GET", url=url)
+            SigV4Auth(Credentials("AKID", "secret"), "omics", "us-east-1").add_auth(request)
+            response = requests.get(url, headers=dict(request.headers), timeout=5)
+
+            assert response.status_code == 200
+            assert response.json()["id"] == cache["id"]
+            assert fake_omics.get_call().params == {"id": cache["id"]}
+            assert loaded() == ["requests", "responses"]
+
+
+        def test_c_requests_is_restored_and_the_watcher_gone():
+            import requests.adapters
+
+            assert requests.adapters.HTTPAdapter.send.__module__ == "requests.adapters"
+            assert not any(isinstance(finder, ImportWatcher) for finder in sys.meta_path)
+        """
+    )
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=3)
+
+
+def test_aiobotocore_imported_mid_test_is_served(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("aiobotocore")
+    pytester.makepyfile(
+        """
+        import asyncio
+        import sys
+
+
+        def test_a_served(fake_omics):
+            cache = fake_omics.add_run_cache(name="late")
+            assert "aiobotocore" not in sys.modules
+            import aiobotocore.session  # hooked as it completes, before any client exists
+
+            async def get():
+                session = aiobotocore.session.get_session()
+                async with session.create_client("omics", region_name="us-east-1") as client:
+                    return await client.get_run_cache(id=cache["id"])
+
+            answer = asyncio.run(get())
+
+            assert answer["name"] == "late"
+            assert "Credential=FAKEOMICSACCESSKEYID/" in fake_omics.get_call().headers[
+                "Authorization"
+            ]
+
+
+        def test_b_restored():
+            from aiobotocore.signers import AioRequestSigner
+
+            assert AioRequestSigner.get_auth_instance.__module__ == "aiobotocore.signers"
+        """
+    )
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+
+    result.assert_outcomes(passed=2)
