@@ -6,6 +6,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from _timing import paired
+
 from pytest_omics_cache import FakeOmics, mock_omics
 
 
@@ -33,7 +35,8 @@ def _mock_omics() -> None:
 
 
 def measure(repeat: int) -> dict[str, float]:
-    """µs per setup+teardown."""
+    """µs per setup+teardown (medians), and the fake's share of moto's cost where moto is
+    installed, from rounds that alternate the two (the machine's speed drifts)."""
     _fixture_body()  # first use imports the fake's transports: not per-test cost
     results = {
         "fake_omics setup+teardown": _median_us(_fixture_body, repeat),
@@ -49,5 +52,10 @@ def measure(repeat: int) -> dict[str, float]:
             pass
 
     moto()
-    results["moto mock_aws() enter+exit"] = _median_us(moto, max(repeat // 20, 20))
+    rounds = max(repeat // 100, 11)
+    moto_us, _, share = paired(
+        lambda: _median_us(moto, 20), lambda: _median_us(_fixture_body, 200), rounds
+    )
+    results["moto mock_aws() enter+exit"] = moto_us
+    results["fake_omics / mock_aws"] = share
     return results

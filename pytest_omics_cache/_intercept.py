@@ -33,6 +33,7 @@ environment is never touched.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import inspect
 import sys
 import threading
@@ -363,7 +364,7 @@ def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None
     for module, patches_of in _optional_transports(service, skip_sleeps_for).items():
         if module in sys.modules:
             _apply(patches_of(), undo)
-        else:
+        elif _installed(module.partition(".")[0]):
             watched[module] = functools.partial(_apply_late, service, patches_of, undo)
     if watched:
         undo.append(ImportWatcher(watched).install())
@@ -390,6 +391,13 @@ def _optional_transports(
 
     # Every aiobotocore client is made by aiobotocore.session, which imports the rest.
     return {"requests": raw_http, "aiobotocore.session": aiobotocore}
+
+
+@functools.cache
+def _installed(package: str) -> bool:
+    # What cannot be imported needs no watching (looked up once: installing a package in the
+    # middle of a test run is not a case to serve).
+    return importlib.util.find_spec(package) is not None
 
 
 def _apply(patches: list[Patch], undo: list[Callable[[], None]]) -> None:
