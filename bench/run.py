@@ -1,6 +1,6 @@
 """pytest-omics-cache benchmarks: every figure of the performance goals, with its goal beside it.
 
-    python3 dev.py bench            # the full run (about five minutes on two cores)
+    python3 dev.py bench            # the full run (about ten minutes on two cores)
     python3 dev.py bench --quick    # fewer rounds, for a first look
 
 Everything that is a ratio is measured against a baseline in the same run (alternating rounds,
