@@ -34,6 +34,27 @@ def test_defaults(fake_omics: FakeOmics) -> None:
     }
 
 
+def test_seeds_keep_the_models_member_order_with_or_without_given_fields(
+    fake_omics: FakeOmics, omics: Any
+) -> None:
+    import botocore.session
+
+    shape = (
+        botocore.session.get_session().get_service_model("omics").shape_for("GetRunCacheResponse")
+    )
+    model_order = list(shape.members)  # type: ignore[attr-defined]
+
+    plain = fake_omics.add_run_cache()  # nothing given: the unchecked fast path
+    given = fake_omics.add_run_cache(name="n", description="d", cacheBucketOwnerId="111122223333")
+    served = omics.get_run_cache(id=plain["id"])
+    del served["ResponseMetadata"]
+
+    assert list(plain) == [name for name in model_order if name in plain]
+    assert list(given) == model_order
+    assert list(served) == list(plain)
+    assert list(fake_omics.run_caches()[0]) == list(plain)
+
+
 def test_default_ids_are_unique(fake_omics: FakeOmics) -> None:
     ids = {fake_omics.add_run_cache()["id"] for _ in range(2000)}
 
