@@ -12,13 +12,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import botocore.session
     from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "omics"
+
+T = TypeVar("T")
 
 #: The operations the fake answers, in the order the README documents them.
 SERVED_OPERATIONS: tuple[str, ...] = (
@@ -145,12 +147,10 @@ def pattern_matcher(pattern: str) -> Callable[[str], bool]:
 # --- validation -------------------------------------------------------------------------------
 # One generic mechanism: each shape of the model is compiled once into a validator closure
 # (required members, types, enums, lengths, ranges, patterns), so a request pays only for the
-# checks its shape really has. Validators are cached by shape name: in a botocore model the name
-# fixes the constraints.
+# checks its shape really has (compiled once per shape name, see per_shape).
 
 Validator = Callable[[object, str], Sequence[Violation]]
 _NONE: Sequence[Violation] = ()
-_validators: dict[str, Validator] = {}
 
 _PYTHON_TYPES: Mapping[str, tuple[type, ...]] = {
     "string": (str,),
@@ -186,14 +186,23 @@ def check(shape: Shape, value: object, path: str) -> list[Violation]:
     return list(validator(shape)(value, path))
 
 
+def per_shape(compile_shape: Callable[[Shape], T]) -> Callable[[Shape], T]:
+    """``compile_shape`` run once per shape, its result kept by shape name: in a botocore model
+    the name fixes the shape. Not functools.cache: a Shape hashes by identity, and botocore
+    makes a separate Shape object for every reference to the same named shape."""
+    compiled: dict[str, T] = {}
+
+    def lookup(shape: Shape) -> T:
+        found = compiled.get(shape.name)
+        if found is None:
+            found = compiled[shape.name] = compile_shape(shape)
+        return found
+
+    return lookup
+
+
+@per_shape
 def validator(shape: Shape) -> Validator:
-    found = _validators.get(shape.name)
-    if found is None:
-        found = _validators[shape.name] = _compile(shape)
-    return found
-
-
-def _compile(shape: Shape) -> Validator:
     kind = shape.type_name
     expected = _PYTHON_TYPES.get(kind)
     if expected is None:  # timestamps, blobs, documents: nothing the model constrains here
@@ -347,11 +356,12 @@ def _list_checks(shape: Shape, expected: tuple[type, ...]) -> Validator:
     member_shape = shape.member  # type: ignore[attr-defined]
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
-        if not isinstance(value, (list, tuple)):
+        if not isinstance(value, expected):
             return _wrong_type(shape, value, path)
-        wrong_size = sized(value, len(value), path)
+        items: Any = value  # narrowed to `object` by the isinstance over a tuple of types
+        wrong_size = sized(items, len(items), path)
         found = [] if wrong_size is None else [wrong_size]
-        for index, item in enumerate(value, 1):
+        for index, item in enumerate(items, 1):
             found.extend(validator(member_shape)(item, f"{path}.{index}"))
         return found or _NONE
 

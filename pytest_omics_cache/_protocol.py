@@ -252,28 +252,15 @@ def format_timestamp(value: datetime) -> str:
 Writer = Callable[[object], object]
 
 
-def _to_wire(shape: Shape, value: object) -> object:
-    """``value`` (boto3 names, Python values) as the JSON value the wire carries for ``shape``."""
-    return _writer(shape)(value)
-
-
 def _plain(value: object) -> object:
     return value
 
 
-_writers: dict[str, Writer] = {}
-
-
+# Compiled once per shape: answers are written on every request, and most of a shape (strings,
+# numbers, maps of strings) goes to the wire as it is.
+@_model.per_shape
 def _writer(shape: Shape) -> Writer:
-    # Compiled once per shape: answers are written on every request, and most of a shape
-    # (strings, numbers, maps of strings) goes to the wire as it is.
-    found = _writers.get(shape.name)
-    if found is None:
-        found = _writers[shape.name] = _compile_writer(shape)
-    return found
-
-
-def _compile_writer(shape: Shape) -> Writer:
+    """What writes a value (boto3 names, Python values) as the JSON the wire carries for it."""
     kind = shape.type_name
     if kind == "structure":
         members = tuple(

@@ -121,7 +121,7 @@ def test_output_serialization_follows_the_shapes() -> None:
 def test_timestamps_without_a_format_are_epoch_seconds() -> None:
     shape = Shape("When", {"type": "timestamp"})
 
-    assert _protocol._to_wire(shape, datetime(1970, 1, 1, 0, 1, tzinfo=timezone.utc)) == 60.0
+    assert _protocol._writer(shape)(datetime(1970, 1, 1, 0, 1, tzinfo=timezone.utc)) == 60.0
 
 
 def test_operation_without_output_has_an_empty_body() -> None:
