@@ -107,6 +107,22 @@ class FakeOmics:
                 account=self.account if account is None else account,
             ).validated()
         cache_id = self._registry.new_id() if id is None else id
+        # What the fake derives is valid by construction (an id it chose, the ARN and S3 URI of
+        # checked parts), in the model's member order (a test holds it).
+        derived: dict[str, Any] = {
+            "arn": _model.run_cache_arn(where.region, where.account, str(cache_id)),
+            "cacheBehavior": _DEFAULT_BEHAVIOR,
+        }
+        if cacheS3Uri is None:
+            derived["cacheS3Uri"] = (
+                f"s3://omics-run-cache-{where.account}-{where.region}/{cache_id}/"
+            )
+        if creationTime is None:
+            derived["creationTime"] = _seed.now()
+        if id is None:
+            derived["id"] = cache_id
+        derived["status"] = _DEFAULT_STATUS
+        derived["tags"] = {}
         if (
             id is None
             and name is None
@@ -119,23 +135,10 @@ class FakeOmics:
             and tags is None
         ):
             # Nothing given, nothing to check: the usual seed, which a hundred thousand times
-            # over must stay cheap. The fields in the model's member order (a test holds it).
-            stored = _seed.render(
-                where.account,
-                where.region,
-                {
-                    "arn": _model.run_cache_arn(where.region, where.account, cache_id),
-                    "cacheBehavior": _DEFAULT_BEHAVIOR,
-                    "cacheS3Uri": _default_s3_uri(where, cache_id),
-                    "creationTime": _seed.now(),
-                    "id": cache_id,
-                    "status": _DEFAULT_STATUS,
-                    "tags": {},
-                },
-            )
+            # over must stay cheap.
+            stored = _seed.render(where.account, where.region, derived)
         else:
-            # Everything the caller gave is checked against the model; what the fake derives
-            # is valid by construction (an id it chose, the ARN and S3 URI of checked parts).
+            # Everything the caller gave is checked against the model.
             given: dict[str, Any] = {
                 # The signature's own defaults are known good: not checked again.
                 "cacheBehavior": None if cacheBehavior is _DEFAULT_BEHAVIOR else cacheBehavior,
@@ -148,18 +151,6 @@ class FakeOmics:
                 "status": None if status is _DEFAULT_STATUS else status,
                 "tags": tags,
             }
-            derived: dict[str, Any] = {
-                "arn": _model.run_cache_arn(where.region, where.account, str(cache_id)),
-                "cacheBehavior": _DEFAULT_BEHAVIOR,
-                "status": _DEFAULT_STATUS,
-                "tags": {},
-            }
-            if creationTime is None:
-                derived["creationTime"] = _seed.now()
-            if cacheS3Uri is None:
-                derived["cacheS3Uri"] = _default_s3_uri(where, cache_id)
-            if id is None:
-                derived["id"] = cache_id
             stored = _seed.build(where.account, where.region, given, derived)
         if not self._registry.add(stored):
             raise ValueError(
@@ -320,10 +311,6 @@ class FakeOmics:
             f" asked:\n{listing}\nEach injection with a finite `times` must fire that often."
             f" If that is intended, pass times=None, or opt out with {opt_out}."
         )
-
-
-def _default_s3_uri(where: Options, cache_id: str) -> str:
-    return f"s3://omics-run-cache-{where.account}-{where.region}/{cache_id}/"
 
 
 def _copy(data: Mapping[str, Any]) -> RunCache:
