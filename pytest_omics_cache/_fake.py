@@ -15,6 +15,7 @@ from pytest_omics_cache._registry import Registry
 from pytest_omics_cache._types import RunCache
 
 if TYPE_CHECKING:
+    from pytest_omics_cache._activation import Activation
     from pytest_omics_cache._service import OmicsService
 
 
@@ -279,10 +280,9 @@ class FakeOmics:
         __tracebackhide__ = True
         return self._calls.single(operation)
 
-    @contextmanager
-    def _activated(self) -> Iterator[FakeOmics]:
-        """Serve omics requests from this fake until the block ends; restore botocore after."""
-        from pytest_omics_cache import _intercept
+    def _start(self, origin: str) -> Activation:
+        """Serve omics requests from this fake until the returned activation is stopped."""
+        from pytest_omics_cache import _activation
         from pytest_omics_cache._service import OmicsService
 
         if self._service is None:
@@ -293,8 +293,18 @@ class FakeOmics:
                 self._injections,
                 self._retry_delays,
             )
-        with _intercept.serving(self._service, skip_sleeps=not self._options.real_sleep):
+        return _activation.start(
+            self._service, skip_sleeps=not self._options.real_sleep, origin=origin
+        )
+
+    @contextmanager
+    def _activated(self, origin: str = "FakeOmics._activated()") -> Iterator[FakeOmics]:
+        """Serve omics requests from this fake until the block ends; restore botocore after."""
+        activation = self._start(origin)
+        try:
             yield self
+        finally:
+            activation.stop()
 
     def _unfired_injections_error(
         self,

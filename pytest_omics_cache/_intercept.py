@@ -26,20 +26,19 @@ Why these two hooks (see botocore's endpoint.py and signers.py):
   module-level client would otherwise stop retrying after some tests' worth of injected errors,
   making results depend on test order. Within one test the quota works as botocore's does.
 
-All are attributes swapped while a fake is active and put back exactly afterwards; the process
-environment is never touched.
+* Make each omics client created meanwhile refuse to send once the fake has stopped: it holds the
+  fake's credentials, and nothing may send those (or anything) to AWS.
+
+All are attributes swapped while a fake is active and put back exactly afterwards (by
+``_activation``, all or nothing); the process environment is never touched.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import inspect
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
 import botocore.endpoint
@@ -52,7 +51,7 @@ from botocore.retries.quota import RetryQuota
 from botocore.session import Session
 from botocore.signers import RequestSigner
 
-from pytest_omics_cache._on_import import ImportWatcher
+from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._protocol import WireRequest, WireResponse
 from pytest_omics_cache._service import InjectedFault, OmicsService
 
@@ -62,13 +61,12 @@ FAKE_ACCESS_KEY_ID = "FAKEOMICSACCESSKEYID"
 FAKE_SECRET_ACCESS_KEY = "fake-omics-secret-access-key"
 _FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, method="fake-omics")
 
-# What the hooks were when the fake started: the wrappers delegate to them, and stop puts them back.
+# What the hooks were when the fake started: the wrappers delegate to them. They stay set after
+# the fake stops, so a wrapper that another library captured meanwhile still works.
 _original_emit: Callable[..., Any] = HierarchicalEmitter.emit
 _original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instance
-_original_create_client: Callable[..., Any] = Session.create_client
 
-# Reentrant: a transport hooked late takes it inside an import that may run under it.
-_lock = threading.RLock()
+#: The service answering omics requests; set (last) and reset (first) by _activation.
 _active: OmicsService | None = None
 
 
@@ -232,13 +230,10 @@ def _get_auth_instance(
     )
 
 
-def _create_client(self: Session, *args: Any, **kwargs: Any) -> Any:
-    return _original_create_client(self, *args, **with_fake_credentials(args, kwargs))
-
-
 def with_fake_credentials(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     """``create_client`` keyword arguments that give an omics client the fake credentials,
-    unless the caller passed credentials of its own (they are never used to sign anyway)."""
+    unless the caller passed credentials of its own (they are never used to sign anyway).
+    Returns ``kwargs`` itself when the client keeps its own."""
     service = args[0] if args else kwargs.get("service_name")
     explicit = (
         len(args) > 6 or kwargs.get("aws_access_key_id") or kwargs.get("aws_secret_access_key")
@@ -251,6 +246,27 @@ def with_fake_credentials(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict
         "aws_secret_access_key": FAKE_SECRET_ACCESS_KEY,
         "aws_session_token": None,
     }
+
+
+def guard_after_stop(client: Any, origin: str) -> None:
+    """Make a client that got the fake credentials refuse to send once the fake has stopped.
+
+    While a fake is active its requests never reach this handler (the fake answers
+    ``before-send`` ahead of every handler); afterwards, the client still holds the fake's
+    credentials, and a thread or cache that kept it would otherwise send a request to AWS.
+    """
+
+    def refuse(request: AWSPreparedRequest, **_: Any) -> None:
+        if _active is None:
+            raise UnservedRequestError(
+                f"this omics client was created while {origin} was active, so it holds that"
+                f" fake's credentials; that fake has stopped, so the request ({request.method}"
+                f" {request.url}) was refused and never left the machine. Create omics clients"
+                " inside the test (or mock_omics block) that uses them, or before the fake"
+                " starts with credentials of their own."
+            )
+
+    client.meta.events.register_first("before-send.omics", refuse)
 
 
 class _TimeWithoutSleep:
@@ -270,7 +286,7 @@ def _acquire_at_once(self: object, amount: int = 1, block: bool = True) -> bool:
     return True
 
 
-class _FreshRetryQuotas:
+class FreshRetryQuotas:
     """Gives every retry quota a full capacity the first time this fake sees it in use, and
     puts each one's capacity back as it was when the fake stops."""
 
@@ -287,7 +303,7 @@ class _FreshRetryQuotas:
                     self._before[id(quota)] = (quota, state["_available_capacity"])
                     state["_available_capacity"] = state["_max_capacity"]
 
-    def patches(self) -> list[tuple[object, str, object]]:
+    def patches(self) -> list[Patch]:
         acquire, release = vars(RetryQuota)["acquire"], vars(RetryQuota)["release"]
 
         def fresh_acquire(quota: RetryQuota, capacity_amount: int) -> bool:
@@ -306,112 +322,38 @@ class _FreshRetryQuotas:
         self._before.clear()
 
 
-@contextmanager
-def serving(service: OmicsService, *, skip_sleeps: bool = True) -> Iterator[None]:
-    """Route every omics request in the process to ``service`` until the block exits.
-
-    With ``skip_sleeps`` botocore's retry backoff is recorded in ``service.retry_delays``
-    instead of slept.
-    """
-    global _active
-    with _lock:
-        if _active is not None:
-            raise RuntimeError(
-                "a fake omics service is already active in this process (fake_omics or"
-                " mock_omics); use one at a time: nested or concurrent fakes would silently"
-                " share requests"
-            )
-        undo = _install(service, skip_sleeps)
-        _active = service
-    try:
-        yield
-    finally:
-        with _lock:
-            _active = None
-            for step in reversed(undo):
-                step()
-
-
 Patch = tuple[object, str, object]
 
 
-def _install(service: OmicsService, skip_sleeps: bool) -> list[Callable[[], None]]:
-    skip_sleeps_for = service if skip_sleeps else None
-    global _original_emit, _original_get_auth_instance, _original_create_client
+def patches(
+    skip_sleeps_for: OmicsService | None, quotas: FreshRetryQuotas, origin: str
+) -> list[Patch]:
+    """botocore's attributes to swap while a fake is active (see the module's docstring).
+
+    With ``skip_sleeps_for``, retry backoff is recorded in its ``retry_delays``, not slept.
+    """
+    global _original_emit, _original_get_auth_instance
+    # What the hooks delegate to: whatever is in place now, another library's wrapper included.
     _original_emit = HierarchicalEmitter.__dict__["emit"]
     _original_get_auth_instance = RequestSigner.__dict__["get_auth_instance"]
-    _original_create_client = Session.__dict__["create_client"]
-    undo: list[Callable[[], None]] = []
+    original_create_client = Session.__dict__["create_client"]
+
+    def create_client(self: Session, *args: Any, **kwargs: Any) -> Any:
+        given = with_fake_credentials(args, kwargs)
+        client = original_create_client(self, *args, **given)
+        if given is not kwargs:
+            guard_after_stop(client, origin)
+        return client
+
     emit = _emit_inline if _is_botocores_own_emit(_original_emit) else _emit
-    patches: list[Patch] = [
+    found: list[Patch] = [
         (HierarchicalEmitter, "emit", emit),
         (RequestSigner, "get_auth_instance", _get_auth_instance),
-        (Session, "create_client", _create_client),
+        (Session, "create_client", create_client),
     ]
     if skip_sleeps_for is not None:
-        patches.append(
+        found.append(
             (botocore.endpoint, "time", _TimeWithoutSleep(skip_sleeps_for.retry_delays.append))
         )
-        patches.append((TokenBucket, "acquire", _acquire_at_once))
-    quotas = _FreshRetryQuotas()
-    patches += quotas.patches()
-    _apply(patches, undo)
-    undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
-
-    # The optional transports: hooked now where the code under test already imported them,
-    # else the moment it does (see _on_import), so a suite without them never imports them.
-    watched: dict[str, Callable[[], None]] = {}
-    for module, patches_of in _optional_transports(service, skip_sleeps_for).items():
-        if module in sys.modules:
-            _apply(patches_of(), undo)
-        elif _installed(module.partition(".")[0]):
-            watched[module] = functools.partial(_apply_late, service, patches_of, undo)
-    if watched:
-        undo.append(ImportWatcher(watched).install())
-    return undo
-
-
-def _optional_transports(
-    service: OmicsService, skip_sleeps_for: OmicsService | None
-) -> dict[str, Callable[[], list[Patch]]]:
-    """The module whose import makes each transport usable, and that transport's patches."""
-
-    def raw_http() -> list[Patch]:
-        from pytest_omics_cache import _intercept_http
-
-        return _intercept_http.patches(service)
-
-    def aiobotocore() -> list[Patch]:
-        from pytest_omics_cache import _intercept_aio
-
-        return [
-            *_intercept_aio.patches(skip_sleeps_for),
-            (_AsyncHooks, "answer", _intercept_aio.answer),
-        ]
-
-    # Every aiobotocore client is made by aiobotocore.session, which imports the rest.
-    return {"requests": raw_http, "aiobotocore.session": aiobotocore}
-
-
-@functools.cache
-def _installed(package: str) -> bool:
-    # What cannot be imported needs no watching (looked up once: installing a package in the
-    # middle of a test run is not a case to serve).
-    return importlib.util.find_spec(package) is not None
-
-
-def _apply(patches: list[Patch], undo: list[Callable[[], None]]) -> None:
-    for owner, name, replacement in patches:
-        undo.append(functools.partial(setattr, owner, name, vars(owner)[name]))
-        setattr(owner, name, replacement)
-
-
-def _apply_late(
-    service: OmicsService,
-    patches_of: Callable[[], list[Patch]],
-    undo: list[Callable[[], None]],
-) -> None:
-    # Runs inside the import statement of the code under test, maybe in another thread.
-    with _lock:
-        if _active is service:  # not a fake that stopped meanwhile
-            _apply(patches_of(), undo)
+        found.append((TokenBucket, "acquire", _acquire_at_once))
+    return found + quotas.patches()

@@ -42,7 +42,8 @@ async def answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[obj
     return [(answer, AioAWSResponse(request.url, wire.status, wire.headers, _AsyncBody(wire.body)))]
 
 
-def patches(skip_sleeps_for: OmicsService | None) -> list[tuple[object, str, object]]:
+def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercept.Patch]:
+    """aiobotocore's attributes to swap while a fake is active."""
     original_get_auth_instance: Callable[..., Any] = vars(AioRequestSigner)["get_auth_instance"]
 
     async def get_auth_instance(
@@ -59,14 +60,21 @@ def patches(skip_sleeps_for: OmicsService | None) -> list[tuple[object, str, obj
             self, signing_name, region_name, signature_version, request_credentials, **kwargs
         )
 
-    original_create_client: Callable[..., Any] = vars(AioSession)["create_client"]
+    # `create_client` returns a context whose coroutine is `_create_client`: the client is
+    # made there, where it can get the fake credentials and the guard for after the fake.
+    original_create_client: Callable[..., Any] = vars(AioSession)["_create_client"]
 
-    def create_client(self: AioSession, *args: Any, **kwargs: Any) -> Any:
-        return original_create_client(self, *args, **_intercept.with_fake_credentials(args, kwargs))
+    async def create_client(self: AioSession, *args: Any, **kwargs: Any) -> Any:
+        given = _intercept.with_fake_credentials(args, kwargs)
+        client = await original_create_client(self, *args, **given)
+        if given is not kwargs:
+            _intercept.guard_after_stop(client, origin)
+        return client
 
-    found: list[tuple[object, str, object]] = [
+    found: list[_intercept.Patch] = [
         (AioRequestSigner, "get_auth_instance", get_auth_instance),
-        (AioSession, "create_client", create_client),
+        (AioSession, "_create_client", create_client),
+        (_intercept._AsyncHooks, "answer", answer),
     ]
     if skip_sleeps_for is not None:
         record = skip_sleeps_for.retry_delays.append
@@ -77,6 +85,16 @@ def patches(skip_sleeps_for: OmicsService | None) -> list[tuple[object, str, obj
         async def acquire(self: AsyncTokenBucket, amount: int = 1, block: bool = True) -> bool:
             return True
 
-        found.append((AioEndpoint, "_sleep", sleep))
+        # Each endpoint class that sleeps its own way (AnyioEndpoint, for the httpx backend).
+        sleepers = [c for c in (AioEndpoint, *_subclasses(AioEndpoint)) if "_sleep" in vars(c)]
+        found += [(endpoint, "_sleep", sleep) for endpoint in sleepers or [AioEndpoint]]
         found.append((AsyncTokenBucket, "acquire", acquire))
+    return found
+
+
+def _subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    direct: list[type] = cls.__subclasses__()
+    for sub in direct:
+        found += [sub, *_subclasses(sub)]
     return found

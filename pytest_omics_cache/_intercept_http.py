@@ -1,38 +1,36 @@
 """Raw HTTP: code that calls the HealthOmics REST API with ``requests`` itself (signing with
-botocore's ``SigV4Auth``, say) is served through the ``responses`` library.
+botocore's ``SigV4Auth``, say) is answered by the same service as botocore.
 
-It is a thin adapter: it turns the ``requests`` request into a :class:`WireRequest`, lets the
-same :class:`OmicsService` answer it as it answers botocore, and turns injected faults into the
-exceptions ``requests`` raises. Every other URL passes through to whatever sent it before.
+A thin adapter: ``requests.Session.get_adapter`` hands every HealthOmics URL (any partition, see
+``_hosts``) to an adapter of the fake's own, which turns the request into a
+:class:`WireRequest`, lets the service answer it, and builds the ``requests.Response``. Every
+other URL goes to the adapter ``requests`` would have chosen.
+
+Why ``get_adapter`` and not ``HTTPAdapter.send`` (which ``responses`` and moto patch): the fake's
+adapter is not an ``HTTPAdapter``, so whatever patches that class, before or after the fake
+started, never sees an omics request, and nothing that captures ``HTTPAdapter.send`` at import
+(``responses`` does) can capture one of the fake's functions.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+import http.client
+import io
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import requests
 import requests.adapters
+import urllib3
 from requests.exceptions import ConnectionError, ConnectTimeout, ReadTimeout
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
 
-from pytest_omics_cache._protocol import WireRequest
+from pytest_omics_cache._hosts import is_omics_url
+from pytest_omics_cache._protocol import WireRequest, WireResponse
 from pytest_omics_cache._service import InjectedFault, OmicsService
 
-if TYPE_CHECKING:
-    import responses
-
-# Every HealthOmics endpoint (workflows-, storage-, analytics-, fips and dual-stack ones): the
-# fake answers the run-cache requests and refuses the rest, so none of them leaves the machine.
-_OMICS_HOST = (
-    r"https?://(?:[a-z0-9-]+-)?omics(?:-fips)?\.[a-z0-9-]+\.(?:amazonaws\.com|api\.aws)(?::\d+)?/"
-)
-_OMICS_URL = re.compile(_OMICS_HOST + ".*")
-_ANY_OTHER_URL = re.compile(f"(?!{_OMICS_HOST}).*")
-_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-
-_FAULTS: Mapping[str, type[Exception]] = {
+_FAULTS: Mapping[str, type[requests.exceptions.RequestException]] = {
     "connection": ConnectionError,
     "connect-timeout": ConnectTimeout,
     "read-timeout": ReadTimeout,
@@ -40,52 +38,84 @@ _FAULTS: Mapping[str, type[Exception]] = {
 
 
 class _Serving:
-    #: The service answering omics URLs while a fake is active.
-    service: OmicsService | None = None
-    #: The send that was in place when the fake started: every other URL goes there.
-    real_send: Any = None
+    #: The fake's adapter while a fake is active; None otherwise.
+    adapter: _OmicsAdapter | None = None
 
 
-def _callback(prepared: requests.PreparedRequest) -> tuple[int, Mapping[str, str], bytes]:
-    service = _Serving.service
-    assert service is not None  # only reachable while `send` below is patched in
-    body = prepared.body
-    raw = body.encode() if isinstance(body, str) else (body or b"")
-    request = WireRequest(prepared.method or "GET", prepared.url or "", prepared.headers, raw)
-    try:
-        answer = service.handle(request)
-    except InjectedFault as fault:
-        raise _FAULTS[fault.kind](f"{fault.kind} injected by pytest-omics-cache") from None
-    return answer.status, answer.headers, answer.body
+def _body(body: object) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode()
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    read = getattr(body, "read", None)
+    if read is not None:  # a file
+        content = read()
+        return content.encode() if isinstance(content, str) else bytes(content)
+    # a generator of chunks (a streamed upload)
+    return b"".join(c.encode() if isinstance(c, str) else c for c in body)  # type: ignore[attr-defined]
 
 
-@functools.cache
-def _requests_mock() -> responses.RequestsMock:
-    """One mock for the process, its routes registered once: starting a fake stays cheap.
-    Made at the first request sent with ``requests`` while a fake is active, so a suite that
-    never sends one never imports ``responses``."""
-    import responses
+class _OmicsAdapter(requests.adapters.BaseAdapter):
+    """Answers HealthOmics requests from the fake, as the service would over HTTP."""
 
-    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-    for method in _METHODS:
-        mock.add_callback(method, _OMICS_URL, callback=_callback, content_type=None)
-    mock.add_passthru(_ANY_OTHER_URL)
-    return mock
+    def __init__(self, service: OmicsService) -> None:
+        super().__init__()
+        self._service = service
 
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        wire = WireRequest(
+            request.method or "GET", request.url or "", request.headers, _body(request.body)
+        )
+        try:
+            answer = self._service.handle(wire)
+        except InjectedFault as fault:
+            message = f"{fault.kind} injected by pytest-omics-cache"
+            raise _FAULTS[fault.kind](message, request=request) from None
+        return self._response(request, answer)
 
-def _send(adapter: requests.adapters.HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
-    # What responses' own start() patches in, without the cost of unittest.mock per test.
-    mock = _requests_mock()
-    # Passing through to the send in place when the fake started (not the one responses saw
-    # at import) keeps another active `responses` user, moto for one, in the chain.
-    mock._real_send = _Serving.real_send
-    return mock._on_request(adapter, request, *args, **kwargs)
+    def _response(
+        self, request: requests.PreparedRequest, answer: WireResponse
+    ) -> requests.Response:
+        # What HTTPAdapter.build_response makes of a urllib3 response, so .raw, .content,
+        # .iter_content and stream=True behave as they do for a real one.
+        reason = http.client.responses.get(answer.status, "")
+        response = requests.Response()
+        response.status_code = answer.status
+        response.headers = CaseInsensitiveDict(answer.headers)
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.raw = urllib3.HTTPResponse(
+            body=io.BytesIO(answer.body),
+            headers=answer.headers,
+            status=answer.status,
+            reason=reason,
+            preload_content=False,
+        )
+        response.reason = reason
+        response.url = request.url or ""
+        response.request = request
+        response.connection = self  # type: ignore[assignment]
+        return response
+
+    def close(self) -> None:
+        pass
 
 
 def patches(service: OmicsService) -> list[tuple[object, str, object]]:
     """The attributes to swap while ``service`` serves omics URLs sent with ``requests``."""
-    return [
-        (_Serving, "service", service),
-        (_Serving, "real_send", requests.adapters.HTTPAdapter.send),
-        (requests.adapters.HTTPAdapter, "send", _send),
-    ]
+    adapter = _OmicsAdapter(service)
+    original: Callable[[requests.Session, str], requests.adapters.BaseAdapter] = vars(
+        requests.Session
+    )["get_adapter"]
+
+    def get_adapter(session: requests.Session, url: str) -> requests.adapters.BaseAdapter:
+        # A copy of this function kept by another library after the fake stopped is harmless:
+        # it then hands every URL to the adapter requests would have chosen.
+        if _Serving.adapter is adapter and is_omics_url(url):
+            return adapter
+        return original(session, url)
+
+    return [(_Serving, "adapter", adapter), (requests.Session, "get_adapter", get_adapter)]

@@ -6,7 +6,6 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -15,6 +14,8 @@ from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 
 if TYPE_CHECKING:
     from unittest import TestCase
+
+    from pytest_omics_cache._activation import Activation
 
 _Target = TypeVar("_Target", bound=Callable[..., Any])
 
@@ -54,12 +55,15 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         ).validated()
         self._options = options
         self._fake: FakeOmics | None = None
-        self._activation: AbstractContextManager[FakeOmics] | None = None
+        self._activation: Activation | None = None
+        #: Who started it, for the error of a second fake and of clients that outlive it.
+        self._origin: str | None = None
 
-    def _new(self) -> mock_omics:
+    def _new(self, origin: str) -> mock_omics:
         """A fresh, unstarted copy with the same options (one per decorated call)."""
         fresh = object.__new__(mock_omics)
         fresh._options, fresh._fake, fresh._activation = self._options, None, None
+        fresh._origin = origin
         return fresh
 
     @property
@@ -70,15 +74,19 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         return self._fake
 
     def start(self) -> FakeOmics:
-        """Activate a fresh fake and return it."""
+        """Activate a fresh fake and return it.
+
+        It stays active until ``stop()``, even if this ``mock_omics`` object is dropped: the
+        process keeps it, so no omics request can reach AWS behind the test's back. A second
+        fake started meanwhile is a ``RuntimeError`` naming where this one was started.
+        """
         if self._activation is not None:
             raise RuntimeError(
                 "this mock_omics() is already started; stop() it first, or use another mock_omics()"
             )
         fake = FakeOmics._from_options(self._options)
-        activation = fake._activated()
-        activation.__enter__()
-        self._fake, self._activation = fake, activation
+        self._activation = fake._start(self._origin or f"mock_omics() started at {_caller()}")
+        self._fake = fake
         return fake
 
     def stop(self, *, check: bool = True) -> None:
@@ -88,7 +96,7 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         if activation is None or fake is None:
             raise RuntimeError("mock_omics() was not started")
         self._activation = self._fake = None
-        activation.__exit__(None, None, None)
+        activation.stop()
         if check and self._options.assert_all_errors_fired:
             unfired = fake._unfired_injections_error("mock_omics(assert_all_errors_fired=False)")
             if unfired is not None:
@@ -113,7 +121,9 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         return self._decorate_function(target)
 
     def _decorate_function(self, function: _Target) -> _Target:
-        wants_fake = "fake_omics" in inspect.signature(function).parameters
+        signature = inspect.signature(function)
+        wants_fake = "fake_omics" in signature.parameters
+        origin = f"@mock_omics() on {function.__qualname__}"
 
         def arguments(fake: FakeOmics, kwargs: dict[str, Any]) -> dict[str, Any]:
             return {**kwargs, "fake_omics": fake} if wants_fake else kwargs
@@ -122,17 +132,26 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
 
             @functools.wraps(function)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with self._new() as fake:
+                with self._new(origin) as fake:
                     return await function(*args, **arguments(fake, kwargs))
 
-            return run_async  # type: ignore[return-value]
+            wrapper: Any = run_async
+        else:
 
-        @functools.wraps(function)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with self._new() as fake:
-                return function(*args, **arguments(fake, kwargs))
+            @functools.wraps(function)
+            def run(*args: Any, **kwargs: Any) -> Any:
+                with self._new(origin) as fake:
+                    return function(*args, **arguments(fake, kwargs))
 
-        return run  # type: ignore[return-value]
+            wrapper = run
+        if wants_fake:
+            # The decorator supplies `fake_omics`: callers, pytest included, must not. Without
+            # this, pytest would see the parameter, start the fixture too, and the decorator's
+            # fake would fail as a second one.
+            wrapper.__signature__ = signature.replace(
+                parameters=[p for p in signature.parameters.values() if p.name != "fake_omics"]
+            )
+        return wrapper  # type: ignore[no-any-return]
 
     def _decorate_class(self, cls: type) -> type:
         # unittest is looked up, not imported: a TestCase exists only once it has been.
@@ -143,9 +162,10 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
             new = self._new
 
             def setUp(test: Any) -> None:
-                mock = new()
+                mock = new(f"@mock_omics() on {type(test).__qualname__}")
                 test.fake_omics = mock.start()
-                test.addCleanup(mock.stop)
+                # A test that already failed (or was skipped) gets no second error on top.
+                test.addCleanup(lambda: mock.stop(check=_passed_so_far(test)))
                 original_set_up(test)
 
             test_case.setUp = setUp  # type: ignore[method-assign,assignment]
@@ -158,3 +178,22 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
     def __repr__(self) -> str:
         state = "started" if self._activation is not None else "stopped"
         return f"<mock_omics region={self._options.region!r} {state}>"
+
+
+def _passed_so_far(test: TestCase) -> bool:
+    """Whether a running unittest test has neither failed, errored, been skipped nor failed as
+    expected so far. unittest keeps this in ``TestCase._outcome`` while the test runs (its
+    cleanups included) on every Python this package supports; without it, assume it passed."""
+    outcome = getattr(test, "_outcome", None)
+    if outcome is None:
+        return True
+    return bool(getattr(outcome, "success", True)) and not getattr(outcome, "expectedFailure", None)
+
+
+def _caller() -> str:
+    """``file:line`` of the first frame outside this package: where the user started a fake."""
+    package = __name__.rpartition(".")[0]
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(package):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"

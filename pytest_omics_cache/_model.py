@@ -33,7 +33,7 @@ SERVED_OPERATIONS: tuple[str, ...] = (
 
 
 @functools.cache
-def _session() -> botocore.session.Session:
+def session() -> botocore.session.Session:
     import botocore.session
 
     return botocore.session.get_session()
@@ -41,7 +41,7 @@ def _session() -> botocore.session.Session:
 
 @functools.cache
 def service_model() -> ServiceModel:
-    return _session().get_service_model(SERVICE_NAME)
+    return session().get_service_model(SERVICE_NAME)
 
 
 @functools.cache
@@ -52,7 +52,7 @@ def shape(name: str) -> Shape:
 @functools.cache
 def partition(region: str) -> str:
     """The ARN partition of a region: ``aws``, ``aws-cn``, ``aws-us-gov``..."""
-    name: str = _session().get_partition_for_region(region)
+    name: str = session().get_partition_for_region(region)
     return name
 
 

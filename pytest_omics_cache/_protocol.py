@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from pytest_omics_cache import _model
+from pytest_omics_cache import _hosts, _model
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
@@ -154,12 +154,16 @@ def _route(method: str, url: str, named: str | None) -> Routed | None:
 # --- reading requests -------------------------------------------------------------------------
 
 
+# What the service reads as a number in a query string: ASCII digits, an optional sign. Python's
+# int() would also take "1_0" and full-width digits, which no other service reading would.
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+
+
 def _read_scalar(shape: Shape, raw: str) -> object:
     if shape.type_name in ("integer", "long"):
-        try:
-            return int(raw)
-        except ValueError:
-            raise MalformedRequest(f"'{raw}' is not a valid {shape.type_name}") from None
+        if _INTEGER.fullmatch(raw) is None:
+            raise MalformedRequest(f"'{raw}' is not a valid {shape.type_name}")
+        return int(raw)
     return raw
 
 
@@ -221,8 +225,6 @@ def _scan_object(text: str) -> object | None:
 
 # --- region -----------------------------------------------------------------------------------
 
-_HOST_REGION = re.compile(r"(?:^|[.-])omics(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com|api\.aws)")
-
 
 def request_region(request: WireRequest, default: str) -> str:
     """The region the caller addressed: the SigV4 credential scope, else the host, else ``default``.
@@ -237,16 +239,18 @@ def request_region(request: WireRequest, default: str) -> str:
         scope = authorization.split("/", 4)
         if len(scope) == 5 and scope[3] and "," not in scope[2]:
             return scope[2]
-    host = urlsplit(request.url).hostname or ""
-    from_host = _HOST_REGION.search(host)
-    return from_host.group(1) if from_host else default
+    from_host = _hosts.region_of_host(urlsplit(request.url).hostname or "")
+    return default if from_host is None else from_host
 
 
 # --- writing responses ------------------------------------------------------------------------
 
 
 def format_timestamp(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Not strftime("%Y"): the C library writes year 50 as "50", which parsers read as 2050;
+    # isoformat always writes four digits (and is faster).
+    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 Writer = Callable[[object], object]

@@ -130,4 +130,8 @@ def timestamp(value: object) -> datetime:
         raise ValueError(
             "has no timezone; use e.g. datetime(..., tzinfo=timezone.utc) or a trailing 'Z'"
         )
-    return parsed.astimezone(timezone.utc).replace(tzinfo=_botocore_utc())
+    try:
+        utc = parsed.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is a moment before year 1 in UTC
+        raise ValueError("is out of range: in UTC it falls before year 1 or after 9999") from None
+    return utc.replace(tzinfo=_botocore_utc())

@@ -135,8 +135,11 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
         except ValueError as error:
             pytest.fail(f"@pytest.mark.fake_omics: {error}", pytrace=False)
     fake = FakeOmics._from_options(options)
-    with fake._activated():
+    activation = fake._start(f"the fake_omics fixture of {request.node.nodeid}")
+    try:
         yield fake
+    finally:
+        activation.stop()
     if options.assert_all_errors_fired and not request.node.stash.get(_NOT_PASSED, False):
         unfired = fake._unfired_injections_error()
         if unfired is not None:

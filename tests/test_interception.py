@@ -145,8 +145,11 @@ def test_only_one_fake_at_a_time(fake_omics: FakeOmics, omics: Any) -> None:
         pass  # pragma: no cover - never entered
 
     assert str(raised.value) == (
-        "a fake omics service is already active in this process (fake_omics or mock_omics);"
-        " use one at a time: nested or concurrent fakes would silently share requests"
+        "a fake omics service is already active in this process, started by the fake_omics"
+        " fixture of tests/test_interception.py::test_only_one_fake_at_a_time; use one at a"
+        " time (nested or concurrent fakes would silently share requests). Stop that one"
+        " first, and don't combine @mock_omics with the fake_omics fixture in one test: use"
+        " @pytest.mark.fake_omics(...) to configure the fixture."
     )
     cache = fake_omics.add_run_cache()
     assert omics.get_run_cache(id=cache["id"])["id"] == cache["id"]

@@ -179,5 +179,5 @@ def test_bad_options_fail_at_once() -> None:
 
 
 def test_beside_the_fixture_is_an_error(fake_omics: FakeOmics) -> None:
-    with pytest.raises(RuntimeError, match=r"\(fake_omics or mock_omics\)"):
+    with pytest.raises(RuntimeError, match=r"started by the fake_omics fixture of tests/test_mock"):
         mock_omics().start()

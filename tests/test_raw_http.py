@@ -158,7 +158,8 @@ def test_other_urls_pass_through(fake_omics: FakeOmics, local_server: str) -> No
 
 
 def test_requests_is_restored_afterwards() -> None:
-    send = requests.adapters.HTTPAdapter.send
+    get_adapter, send = requests.Session.get_adapter, requests.adapters.HTTPAdapter.send
     with FakeOmics()._activated():
-        assert requests.adapters.HTTPAdapter.send is not send
-    assert requests.adapters.HTTPAdapter.send is send
+        assert requests.Session.get_adapter is not get_adapter
+        assert requests.adapters.HTTPAdapter.send is send  # left to responses and moto
+    assert requests.Session.get_adapter is get_adapter
