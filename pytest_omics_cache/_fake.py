@@ -168,6 +168,8 @@ class FakeOmics:
 
         ``region`` / ``account`` keep only those of that region / account.
         """
+        __tracebackhide__ = True
+        _check_where("run_caches", region, account)
         return [
             _copy(stored.data)
             for stored in self._registry.all()
@@ -269,15 +271,20 @@ class FakeOmics:
 
     def get_calls(self, operation: str | None = None) -> list[Call]:
         """Every request served so far, in order; only ``operation``'s if given
-        (e.g. ``"GetRunCache"``). Each HTTP attempt is one call, so retries show up."""
+        (e.g. ``"GetRunCache"``). Each HTTP attempt is one call, so retries show up.
+        A name the fake never serves (``"delete_run_cache"``) is a ``ValueError``."""
+        __tracebackhide__ = True
+        _check_operation("get_calls", operation)
         return self._calls.select(operation)
 
     def get_call(self, operation: str | None = None) -> Call:
         """The single request served (of ``operation``, if given).
 
-        Raises ``AssertionError`` listing what was served when there is none or more than one.
+        Raises ``AssertionError`` listing what was served when there is none or more than one,
+        and ``ValueError`` for a name the fake never serves.
         """
         __tracebackhide__ = True
+        _check_operation("get_call", operation)
         return self._calls.single(operation)
 
     def _start(self, origin: str) -> Activation:
@@ -338,12 +345,7 @@ def _check_target(
     after: int,
 ) -> None:
     """A ValueError naming the bad argument of add_error / add_fault, if any."""
-    if operation is not None and operation not in _model.SERVED_OPERATIONS:
-        served = ", ".join(_model.SERVED_OPERATIONS)
-        raise ValueError(
-            f"{method}: operation={operation!r} is not served by the fake; use one of {served},"
-            " or None for all of them"
-        )
+    _check_operation(method, operation)
     if cache_id is not None and not isinstance(cache_id, str):
         raise ValueError(f"{method}: id={cache_id!r} must be a string, as boto3 sends it")
     if (
@@ -364,3 +366,27 @@ def _check_target(
         raise ValueError(f"{method}: times={times!r} must be a positive int, or None for always")
     if not isinstance(after, int) or isinstance(after, bool) or after < 0:
         raise ValueError(f"{method}: after={after!r} must be an int >= 0")
+
+
+def _check_operation(method: str, operation: str | None) -> None:
+    """A ValueError for an operation name the fake never serves, suggesting the right one."""
+    if operation is None or operation in _model.SERVED_OPERATIONS:
+        return
+    served = ", ".join(_model.SERVED_OPERATIONS)
+    suggestion = _model.suggest_operation(operation)
+    hint = f" Did you mean {suggestion!r}?" if suggestion not in (None, operation) else ""
+    raise ValueError(
+        f"{method}: operation={operation!r} is not served by the fake.{hint} Operations are"
+        f" named as in the botocore model: one of {served}, or None for all of them."
+    )
+
+
+def _check_where(method: str, region: str | None, account: str | None) -> None:
+    """A ValueError naming a region or account that no request could come from."""
+    try:
+        Options(
+            region=DEFAULT_REGION if region is None else region,
+            account=DEFAULT_ACCOUNT if account is None else account,
+        ).validated()
+    except ValueError as error:
+        raise ValueError(f"{method}: {error}") from None

@@ -164,11 +164,14 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
             def setUp(test: Any) -> None:
                 mock = new(f"@mock_omics() on {type(test).__qualname__}")
                 test.fake_omics = mock.start()
-                # A test that already failed (or was skipped) gets no second error on top.
-                test.addCleanup(lambda: mock.stop(check=_passed_so_far(test)))
-                original_set_up(test)
+                # A test that failed, errored or was skipped gets no second error on top.
+                test.addCleanup(lambda: mock.stop(check=not vars(test).get(_FAILED, False)))
+                _noting_failure(original_set_up)(test)
 
             test_case.setUp = setUp  # type: ignore[method-assign,assignment]
+            # unittest tells cleanups nothing of the outcome, so each test method notes its own.
+            for name in unittest.TestLoader().getTestCaseNames(test_case):
+                setattr(test_case, name, _noting_failure(getattr(test_case, name)))
             return cls
         for name, member in list(vars(cls).items()):
             if name.startswith("test") and inspect.isfunction(member):
@@ -180,14 +183,32 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         return f"<mock_omics region={self._options.region!r} {state}>"
 
 
-def _passed_so_far(test: TestCase) -> bool:
-    """Whether a running unittest test has neither failed, errored, been skipped nor failed as
-    expected so far. unittest keeps this in ``TestCase._outcome`` while the test runs (its
-    cleanups included) on every Python this package supports; without it, assume it passed."""
-    outcome = getattr(test, "_outcome", None)
-    if outcome is None:
-        return True
-    return bool(getattr(outcome, "success", True)) and not getattr(outcome, "expectedFailure", None)
+_FAILED = "_mock_omics_test_failed"
+
+
+def _noting_failure(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` of a TestCase, noting on the test when it raises (failure, error or skip)."""
+    if inspect.iscoroutinefunction(method):  # IsolatedAsyncioTestCase
+
+        @functools.wraps(method)
+        async def run_async(test: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(test, *args, **kwargs)
+            except BaseException:
+                vars(test)[_FAILED] = True
+                raise
+
+        return run_async
+
+    @functools.wraps(method)
+    def run(test: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(test, *args, **kwargs)
+        except BaseException:
+            vars(test)[_FAILED] = True
+            raise
+
+    return run
 
 
 def _caller() -> str:

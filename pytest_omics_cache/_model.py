@@ -60,6 +60,20 @@ def run_cache_arn(region: str, account: str, cache_id: str) -> str:
     return f"arn:{partition(region)}:omics:{region}:{account}:runCache/{cache_id}"
 
 
+def suggest_operation(name: str) -> str | None:
+    """The model's name of an operation given in boto3's snake_case or misspelt, if any."""
+    import difflib
+
+    from botocore import xform_name
+
+    names = service_model().operation_names
+    by_method = {xform_name(known): known for known in names}
+    if name in by_method:
+        return by_method[name]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def operation(name: str) -> OperationModel:
     return service_model().operation_model(name)
 

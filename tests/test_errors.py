@@ -323,9 +323,9 @@ def test_handle_describes_itself() -> None:
         ),
         (
             {"code": "ThrottlingException", "operation": "ListWorkflows"},
-            "add_error: operation='ListWorkflows' is not served by the fake; use one of"
-            " CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache, or"
-            " None for all of them",
+            "add_error: operation='ListWorkflows' is not served by the fake. Operations are"
+            " named as in the botocore model: one of CreateRunCache, GetRunCache, ListRunCaches,"
+            " UpdateRunCache, DeleteRunCache, or None for all of them.",
         ),
         (
             {"code": "ThrottlingException", "times": 0},
