@@ -36,7 +36,7 @@ class Options:
                 return self
         except TypeError:  # an unhashable value: certainly not valid, checked below
             pass
-        from pytest_omics_cache import _model
+        from pytest_omics_cache import _model, _validate
 
         if not isinstance(self.region, str) or not _REGION.fullmatch(self.region):
             raise ValueError(
@@ -49,7 +49,7 @@ class Options:
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise ValueError(f"max_run_caches={limit!r} must be a whole number >= 0")
         account_shape = _model.shape("AwsAccountId")
-        problems = _model.check(account_shape, self.account, "account")
+        problems = _validate.check(account_shape, self.account, "account")
         if problems:
             raise ValueError(
                 f"account={self.account!r} is not an AWS account id: {problems[0].rule}"

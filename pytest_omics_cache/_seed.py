@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from pytest_omics_cache import _model, _protocol
+from pytest_omics_cache import _protocol, _validate
 from pytest_omics_cache._registry import StoredRunCache
 
 if TYPE_CHECKING:
@@ -55,10 +55,10 @@ def build(
 
 
 @functools.cache
-def _member_validators() -> dict[str, _model.Validator]:
+def _member_validators() -> dict[str, _validate.Validator]:
     shape = _protocol.spec("GetRunCache").model.output_shape
     assert shape is not None
-    return {name: _model.validator(member) for name, member in shape.members.items()}
+    return {name: _validate.validator(member) for name, member in shape.members.items()}
 
 
 def render(account: str, region: str, data: dict[str, Any]) -> StoredRunCache:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from pytest_omics_cache import _model, _protocol
+from pytest_omics_cache import _model, _protocol, _validate
 from pytest_omics_cache._calls import CallLog
 from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._injections import Injections, default_message
@@ -21,7 +21,7 @@ from pytest_omics_cache._registry import Registry
 class _Reading(NamedTuple):
     operation: _protocol.OperationSpec
     params: Mapping[str, Any]
-    problems: tuple[_model.Violation, ...]
+    problems: tuple[_validate.Violation, ...]
     malformed: str | None
 
 
@@ -88,7 +88,7 @@ class OmicsService:
                     or default_message(injected.code, operation=name, account=caller.account),
                 )
             if problems:
-                raise ServiceError("ValidationException", _model.validation_message(problems))
+                raise ServiceError("ValidationException", _validate.validation_message(problems))
             body = HANDLERS[name](self._backend, caller, params)
             response = _protocol.response(operation_spec.success_status, body)
             error_code = None
@@ -110,7 +110,7 @@ class OmicsService:
             params = _protocol.parse_params(routed, request.body)
         except _protocol.MalformedRequest as malformed:
             return _Reading(routed.operation, MappingProxyType({}), (), str(malformed))
-        problems = _model.validator(routed.operation.input_shape)(params, "")
+        problems = _validate.validator(routed.operation.input_shape)(params, "")
         return _Reading(routed.operation, MappingProxyType(params), tuple(problems), None)
 
     def _record(

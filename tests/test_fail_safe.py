@@ -551,7 +551,8 @@ def test_a_failing_unittest_test_gets_no_second_error(pytester: pytest.Pytester)
         """
     )
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    # -rN: no short summary, whose lines (full messages where CI is set) would repeat them.
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rN")
 
     # No errors at teardown: the failing, expected-to-fail and skipped tests get nothing more.
     result.assert_outcomes(failed=2, xfailed=1, skipped=1, errors=0)

@@ -7,7 +7,7 @@ from typing import Any
 import botocore.session
 import pytest
 
-from pytest_omics_cache import _model
+from pytest_omics_cache import _model, _patterns, _validate
 
 MODEL = botocore.session.get_session().get_service_model("omics")
 RUN_CACHE_OPERATIONS = (
@@ -42,28 +42,37 @@ def _run_cache_shapes() -> list[Any]:
     "shape", [s for s in _run_cache_shapes() if "pattern" in s.metadata], ids=lambda s: s.name
 )
 def test_every_pattern_of_the_run_cache_shapes_is_understood(shape: Any) -> None:
-    matches = _model.pattern_matcher(shape.metadata["pattern"])
+    matches = _patterns.matcher(shape.metadata["pattern"])
 
     assert matches("") is False  # every one of them demands at least one character
 
 
 def test_unicode_category_patterns() -> None:
-    free_text = _model.pattern_matcher(MODEL.shape_for("UserCustomName").metadata["pattern"])
+    free_text = _patterns.matcher(MODEL.shape_for("UserCustomName").metadata["pattern"])
 
     assert free_text("Ünïcode name, with spaces & punctuation! 123 ✓ |")
     assert not free_text("tab\there")
     assert not free_text("new\nline")
     assert not free_text("")
-    assert _model.pattern_matcher(r"[\p{L}]*")("")
+    assert _patterns.matcher(r"[\p{L}]*")("")
 
 
 def test_unsupported_java_regex_is_refused_loudly() -> None:
     with pytest.raises(NotImplementedError, match=r"unsupported Java regex construct"):
-        _model.pattern_matcher(r"\p{L}+-[0-9]")
+        _patterns.matcher(r"\P{L}+")
+    with pytest.raises(NotImplementedError, match=r"intersection"):
+        _patterns.matcher(r"[a-z&&[^c]]")
+
+
+def test_categories_outside_a_class_and_beside_other_parts() -> None:
+    matches = _patterns.matcher(r"\p{L}+-[0-9]")
+
+    assert matches("Ωmega-1")
+    assert not matches("Ω1-1")
 
 
 def _messages(shape_name: str, value: object) -> list[str]:
-    return [v.service_message() for v in _model.check(MODEL.shape_for(shape_name), value, "")]
+    return [v.service_message() for v in _validate.check(MODEL.shape_for(shape_name), value, "")]
 
 
 def test_required_members() -> None:
@@ -117,7 +126,7 @@ def test_unknown_members_are_ignored_and_none_means_absent() -> None:
 
 
 def test_validation_message_counts_errors() -> None:
-    violations = _model.check(
+    violations = _validate.check(
         MODEL.shape_for("CreateRunCacheRequest"),
         {
             "cacheS3Location": "s3://bucket-name/x",
@@ -128,7 +137,7 @@ def test_validation_message_counts_errors() -> None:
         "",
     )
 
-    assert _model.validation_message(violations) == (
+    assert _validate.validation_message(violations) == (
         "3 validation errors detected: Value 'X' at 'cacheBehavior' failed to satisfy constraint:"
         " Member must satisfy enum value set: [CACHE_ON_FAILURE, CACHE_ALWAYS]; Value '' at 'name'"
         " failed to satisfy constraint: Member must satisfy regular expression pattern:"
@@ -188,7 +197,7 @@ def test_a_value_breaking_two_rules_gets_two_clauses() -> None:
 def test_the_ascii_fast_path_agrees_with_unicodedata(code: int) -> None:
     import unicodedata
 
-    free_text = _model.pattern_matcher(MODEL.shape_for("UserCustomName").metadata["pattern"])
+    free_text = _patterns.matcher(MODEL.shape_for("UserCustomName").metadata["pattern"])
     char = chr(code)
     expected = char == "|" or unicodedata.category(char)[0] in "LMZSNP"
 
