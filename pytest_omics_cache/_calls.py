@@ -29,8 +29,14 @@ class Call:
     headers: Mapping[str, str] = field(repr=False)
     #: The injected transport fault (``"read-timeout"``), or None.
     fault: str | None = None
+    #: True for a request nothing answered (no registry, no queued response): it raised
+    #: ``UnservedRequestError`` and fails the test at teardown.
+    unserved: bool = False
 
     def describe(self) -> str:
+        if self.unserved:
+            what = self.operation or f"{self.method} {self.url}"
+            return f"{what}({_format_params(self.params)}) in {self.region} -> unserved"
         if self.fault is not None:
             return (
                 f"{self.operation}({_format_params(self.params)}) in {self.region}"
@@ -59,6 +65,7 @@ Record = tuple[
     str,
     Mapping[str, str],
     str | None,
+    bool,
 ]
 
 

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from pytest_omics_cache import _model, _protocol, _seed
+from pytest_omics_cache import _arguments, _model, _seed, _teardown, _validate
 from pytest_omics_cache._calls import Call, CallLog
+from pytest_omics_cache._canned import CannedResponse, CannedResponses
 from pytest_omics_cache._injections import FAULT_EXCEPTIONS, Injection, Injections
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 from pytest_omics_cache._registry import Registry
@@ -37,6 +38,7 @@ class FakeOmics:
         account: str = DEFAULT_ACCOUNT,
         real_sleep: bool = False,
         assert_all_errors_fired: bool = True,
+        assert_all_requests_served: bool = True,
         max_run_caches: int = 1000,
     ) -> None:
         """``region`` and ``account`` are the defaults for seeding; ``account`` is also the
@@ -49,11 +51,13 @@ class FakeOmics:
             account=account,
             real_sleep=real_sleep,
             assert_all_errors_fired=assert_all_errors_fired,
+            assert_all_requests_served=assert_all_requests_served,
             max_run_caches=max_run_caches,
         ).validated()
         self._registry = Registry()
         self._calls = CallLog()
         self._injections = Injections()
+        self._canned = CannedResponses()
         self._retry_delays: list[float] = []
         self._service: OmicsService | None = None
 
@@ -64,6 +68,7 @@ class FakeOmics:
             account=options.account,
             real_sleep=options.real_sleep,
             assert_all_errors_fired=options.assert_all_errors_fired,
+            assert_all_requests_served=options.assert_all_requests_served,
             max_run_caches=options.max_run_caches,
         )
 
@@ -169,7 +174,7 @@ class FakeOmics:
         ``region`` / ``account`` keep only those of that region / account.
         """
         __tracebackhide__ = True
-        _check_where("run_caches", region, account)
+        _arguments.check_where("run_caches", region, account)
         return [
             _copy(stored.data)
             for stored in self._registry.all()
@@ -221,13 +226,15 @@ class FakeOmics:
         """
         __tracebackhide__ = True
         name = code.__name__ if isinstance(code, type) else code
-        valid = _model.error_codes()
+        _arguments.check_operation("add_error", operation)
+        valid = _model.error_codes(operation)
         if name not in valid:
+            answering = "any omics operation" if operation is None else operation
             raise ValueError(
-                f"add_error: {code!r} is not an error the run-cache operations answer with;"
-                f" valid codes are: {', '.join(valid)}"
+                f"add_error: {code!r} is not an error {answering} answers with (per the botocore"
+                f" model); valid codes are: {', '.join(valid)}"
             )
-        _check_target("add_error", operation, id, region, times, after)
+        _arguments.check_target("add_error", operation, id, region, times, after)
         if message is not None and not isinstance(message, str):
             raise ValueError(f"add_error: message={message!r} must be a string")
         return self._injections.add(
@@ -255,9 +262,57 @@ class FakeOmics:
         if kind not in FAULT_EXCEPTIONS:
             kinds = ", ".join(f"{k!r} ({e})" for k, e in FAULT_EXCEPTIONS.items())
             raise ValueError(f"add_fault: unknown kind {kind!r}; valid kinds are: {kinds}")
-        _check_target("add_fault", operation, id, region, times, after)
+        _arguments.check_target("add_fault", operation, id, region, times, after)
         return self._injections.add(
             Injection(kind, "fault", operation, id, region, None, times, after)
+        )
+
+    def add_response(
+        self,
+        operation: str,
+        response: Mapping[str, Any],
+        *,
+        params: Mapping[str, Any] | None = None,
+        times: int | None = 1,
+    ) -> CannedResponse:
+        r"""Answer requests of an operation the registry does not serve with ``response``.
+
+        ``operation`` is the model's name (``"GetWorkflow"``); ``response`` is the operation's
+        output as boto3 returns it (boto3 names; ``datetime``\ s or ISO-8601 strings for
+        timestamps; ``ResponseMetadata`` is ignored). It is checked against the model's output
+        shape now, so a bad one is a ``ValueError`` naming every bad member, its value and the
+        rule; it is sent as the service sends it (status, headers, payload, JSON body) and
+        botocore parses it back into exactly ``response``. ``params`` limits it to requests
+        whose parameters (boto3 names, read back from the wire) equal those given; ``times`` is
+        how many requests it answers (None: every one). Responses are consulted in the order
+        added; a request is still validated against the model first, and is a recorded call.
+        """
+        __tracebackhide__ = True
+        _arguments.check_operation("add_response", operation)
+        if operation is None or operation in _registry_operations():
+            raise ValueError(
+                f"add_response: {operation} is served from the fake's registry, so a canned"
+                " answer would contradict it; seed the registry instead (add_run_cache(...),"
+                " mark_in_use(...)), or inject a failure with add_error / add_fault"
+            )
+        if not isinstance(response, Mapping):
+            raise ValueError(f"add_response: response={response!r} must be a dict")
+        given = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        output = _model.operation(operation).output_shape
+        problems = (
+            [v.author_message() for v in _validate.check_output(output, given, "")]
+            if output is not None
+            else [
+                f"{name}={value!r}: {operation} has no output members"
+                for name, value in given.items()
+            ]
+        )
+        if problems:
+            raise ValueError(f"add_response: invalid {operation} response: " + "; ".join(problems))
+        _arguments.check_params("add_response", operation, params)
+        _arguments.check_times("add_response", times)
+        return self._canned.add(
+            CannedResponse(operation, given, None if params is None else dict(params), times)
         )
 
     @property
@@ -274,7 +329,7 @@ class FakeOmics:
         (e.g. ``"GetRunCache"``). Each HTTP attempt is one call, so retries show up.
         A name the fake never serves (``"delete_run_cache"``) is a ``ValueError``."""
         __tracebackhide__ = True
-        _check_operation("get_calls", operation)
+        _arguments.check_operation("get_calls", operation)
         return self._calls.select(operation)
 
     def get_call(self, operation: str | None = None) -> Call:
@@ -284,7 +339,7 @@ class FakeOmics:
         and ``ValueError`` for a name the fake never serves.
         """
         __tracebackhide__ = True
-        _check_operation("get_call", operation)
+        _arguments.check_operation("get_call", operation)
         return self._calls.single(operation)
 
     def _start(self, origin: str) -> Activation:
@@ -299,6 +354,7 @@ class FakeOmics:
                 self._options,
                 self._injections,
                 self._retry_delays,
+                self._canned,
             )
         return _activation.start(
             self._service, skip_sleeps=not self._options.real_sleep, origin=origin
@@ -313,21 +369,21 @@ class FakeOmics:
         finally:
             activation.stop()
 
-    def _unfired_injections_error(
-        self,
-        opt_out: str = "@pytest.mark.fake_omics(assert_all_errors_fired=False) or the ini option"
-        " fake_omics_assert_all_errors_fired = false",
-    ) -> AssertionError | None:
-        """The teardown failure for finite injections that did not fire as often as asked."""
-        unfired = self._injections.unfired()
-        if not unfired:
-            return None
-        listing = "\n".join(f"  - {injection.describe()}" for injection in unfired)
-        return AssertionError(
-            f"fake_omics: {len(unfired)} injected error(s)/fault(s) did not fire as often as"
-            f" asked:\n{listing}\nEach injection with a finite `times` must fire that often."
-            f" If that is intended, pass times=None, or opt out with {opt_out}."
+    def _teardown_error(self, source: str = _teardown.FIXTURE) -> AssertionError | None:
+        """The teardown failure: unserved requests, and finite injections and queued responses
+        that did not fire as often as asked (each check unless its option is off)."""
+        options = self._options
+        unserved = (
+            [call for call in self._calls.select(None) if call.unserved]
+            if options.assert_all_requests_served
+            else []
         )
+        unfired: list[Injection | CannedResponse] = (
+            [*self._injections.unfired(), *self._canned.unfired()]
+            if options.assert_all_errors_fired
+            else []
+        )
+        return _teardown.error(unserved=unserved, unfired=unfired, source=source)
 
 
 def _copy(data: Mapping[str, Any]) -> RunCache:
@@ -336,57 +392,7 @@ def _copy(data: Mapping[str, Any]) -> RunCache:
     return cast(RunCache, {**data, "tags": dict(data["tags"])})
 
 
-def _check_target(
-    method: str,
-    operation: str | None,
-    cache_id: str | None,
-    region: str | None,
-    times: int | None,
-    after: int,
-) -> None:
-    """A ValueError naming the bad argument of add_error / add_fault, if any."""
-    _check_operation(method, operation)
-    if cache_id is not None and not isinstance(cache_id, str):
-        raise ValueError(f"{method}: id={cache_id!r} must be a string, as boto3 sends it")
-    if (
-        cache_id is not None
-        and operation is not None
-        and "id" not in _protocol.spec(operation).input_shape.members  # type: ignore[attr-defined]
-    ):
-        raise ValueError(
-            f"{method}: {operation} requests carry no id, so id={cache_id!r} would never"
-            " match; leave id out, or pick an operation that takes one"
-        )
-    if region is not None:
-        try:
-            Options(region=region).validated()
-        except ValueError as error:
-            raise ValueError(f"{method}: {error}") from None
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
-        raise ValueError(f"{method}: times={times!r} must be a positive int, or None for always")
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-        raise ValueError(f"{method}: after={after!r} must be an int >= 0")
+def _registry_operations() -> frozenset[str]:
+    from pytest_omics_cache import _run_caches
 
-
-def _check_operation(method: str, operation: str | None) -> None:
-    """A ValueError for an operation name the fake never serves, suggesting the right one."""
-    if operation is None or operation in _model.SERVED_OPERATIONS:
-        return
-    served = ", ".join(_model.SERVED_OPERATIONS)
-    suggestion = _model.suggest_operation(operation)
-    hint = f" Did you mean {suggestion!r}?" if suggestion not in (None, operation) else ""
-    raise ValueError(
-        f"{method}: operation={operation!r} is not served by the fake.{hint} Operations are"
-        f" named as in the botocore model: one of {served}, or None for all of them."
-    )
-
-
-def _check_where(method: str, region: str | None, account: str | None) -> None:
-    """A ValueError naming a region or account that no request could come from."""
-    try:
-        Options(
-            region=DEFAULT_REGION if region is None else region,
-            account=DEFAULT_ACCOUNT if account is None else account,
-        ).validated()
-    except ValueError as error:
-        raise ValueError(f"{method}: {error}") from None
+    return frozenset(_run_caches.HANDLERS)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from pytest_omics_cache import _teardown
 from pytest_omics_cache._fake import FakeOmics
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 
@@ -44,6 +45,7 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         account: str = DEFAULT_ACCOUNT,
         real_sleep: bool = False,
         assert_all_errors_fired: bool = True,
+        assert_all_requests_served: bool = True,
         max_run_caches: int = 1000,
     ) -> None:
         options = Options(
@@ -51,6 +53,7 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
             account=account,
             real_sleep=real_sleep,
             assert_all_errors_fired=assert_all_errors_fired,
+            assert_all_requests_served=assert_all_requests_served,
             max_run_caches=max_run_caches,
         ).validated()
         self._options = options
@@ -97,10 +100,10 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
             raise RuntimeError("mock_omics() was not started")
         self._activation = self._fake = None
         activation.stop()
-        if check and self._options.assert_all_errors_fired:
-            unfired = fake._unfired_injections_error("mock_omics(assert_all_errors_fired=False)")
-            if unfired is not None:
-                raise unfired
+        if check:
+            problems = fake._teardown_error(source=_teardown.MOCK)
+            if problems is not None:
+                raise problems
 
     def __enter__(self) -> FakeOmics:
         return self.start()

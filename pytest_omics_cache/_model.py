@@ -19,13 +19,17 @@ SERVICE_NAME = "omics"
 
 T = TypeVar("T")
 
-#: The operations the fake answers, in the order the README documents them.
+#: The operations the fake answers from its registry, in the order the README documents them
+#: (a test holds them equal to the handlers of the resource modules).
 SERVED_OPERATIONS: tuple[str, ...] = (
     "CreateRunCache",
     "GetRunCache",
     "ListRunCaches",
     "UpdateRunCache",
     "DeleteRunCache",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
 )
 
 
@@ -76,11 +80,10 @@ def operation(name: str) -> OperationModel:
 
 
 @functools.cache
-def error_codes() -> tuple[str, ...]:
-    """Every error the served operations can answer with, per the model."""
-    return tuple(
-        sorted({e.name for name in SERVED_OPERATIONS for e in operation(name).error_shapes})
-    )
+def error_codes(name: str | None = None) -> tuple[str, ...]:
+    """Every error operation ``name`` declares in the model (of any operation, for None)."""
+    names = service_model().operation_names if name is None else [name]
+    return tuple(sorted({e.name for each in names for e in operation(each).error_shapes}))
 
 
 @functools.cache

@@ -24,8 +24,12 @@ class Options:
     account: str = DEFAULT_ACCOUNT
     #: Let botocore really sleep between retries (by default the fake skips those sleeps).
     real_sleep: bool = False
-    #: Fail the test at teardown if an injection with a finite ``times`` did not fire that often.
+    #: Fail the test at teardown if an injection or a queued response with a finite ``times``
+    #: did not fire that often.
     assert_all_errors_fired: bool = True
+    #: Fail the test at teardown if a request was not served (no registry, no queued response),
+    #: even when the code under test caught the UnservedRequestError.
+    assert_all_requests_served: bool = True
     #: Run caches one account may have in one region; CreateRunCache beyond it is refused.
     max_run_caches: int = 1000
 
@@ -42,7 +46,7 @@ class Options:
             raise ValueError(
                 f"region={self.region!r} is not an AWS region name (expected e.g. 'us-east-1')"
             )
-        for flag in ("real_sleep", "assert_all_errors_fired"):
+        for flag in ("real_sleep", "assert_all_errors_fired", "assert_all_requests_served"):
             if not isinstance(getattr(self, flag), bool):
                 raise ValueError(f"{flag}={getattr(self, flag)!r} must be True or False")
         limit = self.max_run_caches

@@ -7,19 +7,14 @@ the :class:`WireResponse` it gets, so all transports share one behaviour.
 
 from __future__ import annotations
 
-import email.utils
 import functools
-import itertools
 import json
 import json.encoder
 import json.scanner
 import re
-import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pytest_omics_cache import _hosts, _model
@@ -67,7 +62,10 @@ class OperationSpec:
     #: The input members by where they travel, as (boto3 name, name on the wire[, shape]).
     uri_members: tuple[tuple[str, str], ...]
     query_members: tuple[tuple[str, str, Shape], ...]
+    header_members: tuple[tuple[str, str, Shape], ...]
     body_members: tuple[tuple[str, str], ...]
+    #: The input member that is the whole body (a blob upload), if any.
+    payload: str | None
 
 
 def _uri_regex(request_uri: str) -> re.Pattern[str]:
@@ -89,14 +87,17 @@ def _uri_regex(request_uri: str) -> re.Pattern[str]:
 def spec(name: str) -> OperationSpec:
     model = _model.operation(name)
     input_shape = model.input_shape
-    assert input_shape is not None  # every run-cache operation has one
+    assert input_shape is not None  # every omics operation has one
     members = [
         (member_name, member.serialization.get("name", member_name), member)
         for member_name, member in input_shape.members.items()
     ]
+    payload = input_shape.serialization.get("payload")
 
     def located(where: str | None) -> list[tuple[str, str, Shape]]:
-        return [m for m in members if m[2].serialization.get("location") == where]
+        return [
+            m for m in members if m[2].serialization.get("location") == where and m[0] != payload
+        ]
 
     return OperationSpec(
         name=name,
@@ -107,13 +108,23 @@ def spec(name: str) -> OperationSpec:
         success_status=model.http.get("responseCode", 200),
         uri_members=tuple((name, wire) for name, wire, _ in located("uri")),
         query_members=tuple(located("querystring")),
-        # The run-cache operations have no header members; the rest is the JSON body.
+        header_members=tuple(located("header")),
         body_members=tuple((name, wire) for name, wire, _ in located(None)),
+        payload=payload,
     )
 
 
+@functools.cache
+def _by_method() -> dict[str, tuple[OperationSpec, ...]]:
+    found: dict[str, list[OperationSpec]] = {}
+    for name in _model.service_model().operation_names:
+        operation = spec(name)
+        found.setdefault(operation.method, []).append(operation)
+    return {method: tuple(operations) for method, operations in found.items()}
+
+
 class Routed(NamedTuple):
-    """A request matched to a served operation."""
+    """A request matched to an operation of the model."""
 
     operation: OperationSpec
     labels: re.Match[str]
@@ -121,7 +132,7 @@ class Routed(NamedTuple):
 
 
 def find_operation(request: WireRequest, named: str | None = None) -> Routed | None:
-    """The served operation of this request, or None.
+    """The operation of this request, or None when none of the model's fits it.
 
     ``named`` is what the transport already knows (botocore names the operation it sends);
     it must still agree with the method and path. Without it the path alone decides.
@@ -138,14 +149,13 @@ def _route(method: str, url: str, named: str | None) -> Routed | None:
     slash = path.find("/", path.find("//") + 2) if "//" in path else path.find("/")
     path = path[slash:] if slash >= 0 else "/"
     if named is not None:
-        if named not in _model.SERVED_OPERATIONS:
+        if named not in _model.service_model().operation_names:
             return None
         candidate = spec(named)
         labels = candidate.path.search(path) if candidate.method == method else None
         return None if labels is None else Routed(candidate, labels, query)
-    for name in _model.SERVED_OPERATIONS:
-        candidate = spec(name)
-        labels = candidate.path.fullmatch(path) if candidate.method == method else None
+    for candidate in _by_method().get(method, ()):
+        labels = candidate.path.fullmatch(path)
         if labels is not None:
             return Routed(candidate, labels, query)
     return None
@@ -157,29 +167,51 @@ def _route(method: str, url: str, named: str | None) -> Routed | None:
 # What the service reads as a number in a query string: ASCII digits, an optional sign. Python's
 # int() would also take "1_0" and full-width digits, which no other service reading would.
 _INTEGER = re.compile(r"[-+]?[0-9]+")
+_BOOLEANS = {"true": True, "false": False}
 
 
 def _read_scalar(shape: Shape, raw: str) -> object:
-    if shape.type_name in ("integer", "long"):
+    kind = shape.type_name
+    if kind in ("integer", "long"):
         if _INTEGER.fullmatch(raw) is None:
-            raise MalformedRequest(f"'{raw}' is not a valid {shape.type_name}")
+            raise MalformedRequest(f"'{raw}' is not a valid {kind}")
         return int(raw)
+    if kind == "boolean":
+        if raw not in _BOOLEANS:
+            raise MalformedRequest(f"'{raw}' is not a valid boolean")
+        return _BOOLEANS[raw]
     return raw
 
 
-def parse_params(routed: Routed, body: bytes) -> dict[str, object]:
-    """The operation's input as boto3 names it (``{"id": "123"}``): from URI, query and body."""
+def parse_params(routed: Routed, request: WireRequest) -> dict[str, object]:
+    """The operation's input as boto3 names it (``{"id": "123"}``): from URI, query, headers
+    and body."""
     operation = routed.operation
     params: dict[str, object] = {}
     for name, wire_name in operation.uri_members:
         params[name] = unquote(routed.labels.group(wire_name))
     if operation.query_members and routed.query:
-        query = dict(parse_qsl(routed.query, keep_blank_values=True))
+        query: dict[str, list[str]] = {}
+        for key, value in parse_qsl(routed.query, keep_blank_values=True):
+            query.setdefault(key, []).append(value)
         for name, wire_name, member in operation.query_members:
-            if wire_name in query:
-                params[name] = _read_scalar(member, query[wire_name])
-    if operation.body_members:
-        decoded = _read_json_body(body)
+            values = query.get(wire_name)
+            if values is None:
+                continue
+            if member.type_name == "list":
+                item = member.member  # type: ignore[attr-defined]
+                params[name] = [_read_scalar(item, value) for value in values]
+            else:
+                params[name] = _read_scalar(member, values[0])
+    for name, header, member in operation.header_members:
+        text = request.headers.get(header)
+        if text is not None:
+            params[name] = _read_scalar(member, text)
+    if operation.payload is not None:
+        if request.body:
+            params[operation.payload] = request.body
+    elif operation.body_members:
+        decoded = _read_json_body(request.body)
         for name, wire_name in operation.body_members:
             if wire_name in decoded:
                 params[name] = decoded[wire_name]
@@ -241,154 +273,3 @@ def request_region(request: WireRequest, default: str) -> str:
             return scope[2]
     from_host = _hosts.region_of_host(urlsplit(request.url).hostname or "")
     return default if from_host is None else from_host
-
-
-# --- writing responses ------------------------------------------------------------------------
-
-
-def format_timestamp(value: datetime) -> str:
-    # Not strftime("%Y"): the C library writes year 50 as "50", which parsers read as 2050;
-    # isoformat always writes four digits (and is faster).
-    utc = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return utc.isoformat(timespec="microseconds") + "Z"
-
-
-Writer = Callable[[object], object]
-
-
-def _plain(value: object) -> object:
-    return value
-
-
-# Compiled once per shape: answers are written on every request, and most of a shape (strings,
-# numbers, maps of strings) goes to the wire as it is.
-@_model.per_shape
-def _writer(shape: Shape) -> Writer:
-    """What writes a value (boto3 names, Python values) as the JSON the wire carries for it."""
-    kind = shape.type_name
-    if kind == "structure":
-        members = tuple(
-            (name, member.serialization.get("name", name), _writer(member))
-            for name, member in shape.members.items()  # type: ignore[attr-defined]
-        )
-        if all(name == wire and write is _plain for name, wire, write in members):
-
-            def plain_structure(value: object) -> object:
-                assert isinstance(value, dict)
-                return {name: item for name, item in value.items() if item is not None}
-
-            return plain_structure
-        by_name = {name: (wire, write) for name, wire, write in members}
-
-        def structure(value: object) -> object:
-            assert isinstance(value, dict)
-            wire: dict[str, object] = {}
-            for name, item in value.items():
-                if item is not None:
-                    wire_name, write = by_name[name]
-                    wire[wire_name] = write(item)
-            return wire
-
-        return structure
-    if kind == "map":
-        write_value = _writer(shape.value)  # type: ignore[attr-defined]
-        if write_value is _plain:
-            return _plain
-
-        def mapping(value: object) -> object:
-            assert isinstance(value, dict)
-            return {key: write_value(item) for key, item in value.items()}
-
-        return mapping
-    if kind == "list":
-        write_member = _writer(shape.member)  # type: ignore[attr-defined]
-        if write_member is _plain:
-            return _plain
-
-        def listing(value: object) -> object:
-            assert isinstance(value, (list, tuple))
-            return [write_member(item) for item in value]
-
-        return listing
-    if kind == "timestamp":
-        iso = shape.serialization.get("timestampFormat", "unixTimestamp") == "iso8601"
-
-        def timestamp(value: object) -> object:
-            assert isinstance(value, datetime)
-            return format_timestamp(value) if iso else value.timestamp()
-
-        return timestamp
-    return _plain
-
-
-def item_body(shape: Shape, value: Mapping[str, object]) -> bytes:
-    """``value`` serialized as ``shape`` (a structure), e.g. one item of a list."""
-    return _dumps(_writer(shape)(dict(value))).encode()
-
-
-def _dumps_with(encoder: Any) -> Callable[[object], str]:
-    return lambda value: "".join(encoder(value, 0))
-
-
-# json's C encoder, built once: json.dumps builds one per call, most of the cost of a small body.
-_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # None where not CPython
-_dumps: Callable[[object], str] = (
-    json.JSONEncoder(separators=(",", ":")).encode
-    if _c_make_encoder is None
-    else _dumps_with(
-        _c_make_encoder(
-            None,  # no circular-reference check: answers are trees built here
-            json.JSONEncoder().default,
-            json.encoder.encode_basestring_ascii,
-            None,  # no indent
-            ":",
-            ",",
-            False,  # sort_keys
-            False,  # skipkeys
-            True,  # allow_nan
-        )
-    )
-)
-
-
-def output_body(operation: OperationSpec, result: Mapping[str, object]) -> bytes:
-    """``result`` (boto3 names, Python values) as the JSON body of the operation's output."""
-    output_shape = operation.model.output_shape
-    return b"" if output_shape is None else item_body(output_shape, result)
-
-
-@functools.lru_cache(maxsize=2)
-def _http_date(second: int) -> str:
-    return email.utils.formatdate(second, usegmt=True)
-
-
-# Request ids look like the service's (UUIDs) and are unique in the process: a random prefix
-# per process and a counter, which costs far less per response than uuid4().
-_REQUEST_ID_PREFIX = str(uuid.uuid4())[:24]
-_request_numbers = itertools.count(1)
-
-
-def response(
-    status: int, body: bytes, extra_headers: Mapping[str, str] | None = None
-) -> WireResponse:
-    headers = {
-        "Date": _http_date(int(time.time())),
-        "Content-Type": "application/json",
-        "Content-Length": str(len(body)),
-        "x-amzn-RequestId": f"{_REQUEST_ID_PREFIX}{next(_request_numbers):012x}",
-    }
-    if extra_headers:
-        headers.update(extra_headers)
-    return WireResponse(status, headers, body)
-
-
-def error_response(code: str, message: str) -> WireResponse:
-    """An error as rest-json services send it: modeled status, x-amzn-ErrorType, JSON message."""
-    status, body = _error_parts(code, message)
-    return response(status, body, {"x-amzn-ErrorType": code})
-
-
-@functools.lru_cache(maxsize=256)
-def _error_parts(code: str, message: str) -> tuple[int, bytes]:
-    # Tests inject the same error again and again (retries above all).
-    return _model.error_status(code), _dumps({"message": message}).encode()

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from pytest_omics_cache import _protocol, _validate
+from pytest_omics_cache import _answers, _protocol, _validate
 from pytest_omics_cache._registry import StoredRunCache
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def body(stored: StoredRunCache) -> bytes:
     rendered = stored.body
     if rendered is None:
         # Two threads may render it at once; both get the same bytes.
-        rendered = stored.body = _protocol.output_body(_protocol.spec("GetRunCache"), stored.data)
+        rendered = stored.body = _answers.output_body(_protocol.spec("GetRunCache"), stored.data)
     return rendered
 
 
@@ -83,7 +83,7 @@ def list_item_body(stored: StoredRunCache) -> bytes:
     if rendered is None:
         shape, fields = _list_item_shape()
         item = {k: stored.data[k] for k in fields if k in stored.data}
-        rendered = stored.item = _protocol.item_body(shape, item)
+        rendered = stored.item = _answers.item_body(shape, item)
     return rendered
 
 

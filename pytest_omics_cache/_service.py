@@ -1,5 +1,8 @@
 """The one request path every transport shares:
 identify the operation and region -> read and validate parameters -> handler -> HTTP response.
+
+The handler is the resource module's that serves the operation (``HANDLERS``); any other
+operation is answered by the responses the test queued with ``add_response`` (``_canned``).
 """
 
 from __future__ import annotations
@@ -9,13 +12,17 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from pytest_omics_cache import _model, _protocol, _validate
+from pytest_omics_cache import _answers, _canned, _model, _protocol, _run_caches, _tags, _validate
 from pytest_omics_cache._calls import CallLog
+from pytest_omics_cache._canned import CannedResponses
 from pytest_omics_cache._errors import UnservedRequestError
+from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError, Unserved
 from pytest_omics_cache._injections import Injections, default_message
-from pytest_omics_cache._operations import HANDLERS, Backend, Caller, ServiceError
 from pytest_omics_cache._options import Options
 from pytest_omics_cache._registry import Registry
+
+#: Every operation a resource module serves, and its handler.
+HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_tags.HANDLERS}
 
 
 class _Reading(NamedTuple):
@@ -23,6 +30,7 @@ class _Reading(NamedTuple):
     params: Mapping[str, Any]
     problems: tuple[_validate.Violation, ...]
     malformed: str | None
+    handler: Handler
 
 
 _MAX_READINGS = 4096
@@ -45,9 +53,10 @@ class OmicsService:
     injections: Injections = field(default_factory=Injections)
     #: Backoff delays botocore asked to sleep between retries (and that were skipped).
     retry_delays: list[float] = field(default_factory=list)
+    canned: CannedResponses = field(default_factory=CannedResponses)
 
     def __post_init__(self) -> None:
-        self._backend = Backend(self.registry, self.options)
+        self._backend = Backend(self.registry, self.options, self.canned)
         # Reading a request depends only on its bytes, and tests repeat the same requests
         # (retries above all): read each once per fake.
         self._readings: dict[tuple[object, ...], _Reading] = {}
@@ -65,9 +74,10 @@ class OmicsService:
         reading = self._readings.get(key)
         if reading is None:
             reading = self._read(request, operation)
-            if len(self._readings) < _MAX_READINGS:
+            # A request whose parameters travel in headers is read anew each time.
+            if len(self._readings) < _MAX_READINGS and not reading.operation.header_members:
                 self._readings[key] = reading
-        operation_spec, params, problems, malformed = reading
+        operation_spec, params, problems, malformed, handler = reading
         region = _protocol.request_region(request, self.options.region)
         caller = self._callers.get(region)
         if caller is None:
@@ -89,15 +99,24 @@ class OmicsService:
                 )
             if problems:
                 raise ServiceError("ValidationException", _validate.validation_message(problems))
-            body = HANDLERS[name](self._backend, caller, params)
-            response = _protocol.response(operation_spec.success_status, body)
+            answer = handler(self._backend, caller, params)
+            response = (
+                _answers.response(operation_spec.success_status, answer)
+                if isinstance(answer, bytes)
+                else answer
+            )
             error_code = None
         except _protocol.MalformedRequest as malformed_request:
             error_code = "ValidationException"
-            response = _protocol.error_response(error_code, str(malformed_request))
+            response = _answers.error_response(error_code, str(malformed_request))
         except ServiceError as error:
             error_code = error.code
-            response = _protocol.error_response(error.code, error.message)
+            response = _answers.error_response(error.code, error.message)
+        except Unserved as unserved:
+            self._record(request, name, params, caller, None, None, unserved=True)
+            raise UnservedRequestError(
+                _unserved_message(request, name, str(unserved), operation_spec)
+            ) from None
         self._record(request, name, params, caller, response.status, error_code)
         return response
 
@@ -105,13 +124,20 @@ class OmicsService:
         """What a request asks: operation, parameters, and the rules they break (if any)."""
         routed = _protocol.find_operation(request, operation)
         if routed is None:
-            raise UnservedRequestError(_unserved_message(request, operation))
+            # No operation of the model has this method and path: nothing can answer it.
+            region = _protocol.request_region(request, self.options.region)
+            self._record(
+                request, "", {}, Caller(self.options.account, region), None, None, unserved=True
+            )
+            raise UnservedRequestError(_unroutable_message(request, operation))
+        name = routed.operation.name
+        handler = HANDLERS.get(name) or _canned.handler_for(name)
         try:
-            params = _protocol.parse_params(routed, request.body)
+            params = _protocol.parse_params(routed, request)
         except _protocol.MalformedRequest as malformed:
-            return _Reading(routed.operation, MappingProxyType({}), (), str(malformed))
+            return _Reading(routed.operation, MappingProxyType({}), (), str(malformed), handler)
         problems = _validate.validator(routed.operation.input_shape)(params, "")
-        return _Reading(routed.operation, MappingProxyType(params), tuple(problems), None)
+        return _Reading(routed.operation, MappingProxyType(params), tuple(problems), None, handler)
 
     def _record(
         self,
@@ -122,6 +148,7 @@ class OmicsService:
         status_code: int | None,
         error_code: str | None,
         fault: str | None = None,
+        unserved: bool = False,
     ) -> None:
         # Call's fields in Call's order (see _calls.Record).
         self.calls.record(
@@ -136,16 +163,58 @@ class OmicsService:
                 request.url,
                 request.headers,
                 fault,
+                unserved,
             )
         )
 
 
-def _unserved_message(request: _protocol.WireRequest, operation: str | None) -> str:
-    what = f"omics {operation}" if operation else "this omics request"
+_TEARDOWN_NOTE = (
+    "The request was refused and never left the machine. The test fails at teardown with it"
+    " listed, even if the code under test caught this error."
+)
+
+
+def _unserved_message(
+    request: _protocol.WireRequest, name: str, reason: str, operation: _protocol.OperationSpec
+) -> str:
     served = ", ".join(_model.SERVED_OPERATIONS)
+    hint = _add_response_hint(name, request, operation)
     return (
-        f"pytest-omics-cache does not serve {what} ({request.method} {request.url});"
-        f" it serves {served}. The request was refused and never left the machine."
-        " Fake this call another way: botocore's Stubber on that client answers before"
-        " the request is built, so it works beside fake_omics."
+        f"pytest-omics-cache does not serve omics {name} ({request.method} {request.url}):"
+        f" {reason}\nTo serve it, queue an answer: {hint}\nThe fake serves {served} from its"
+        f" registry, and any other operation from responses queued with add_response."
+        f" {_TEARDOWN_NOTE}"
+    )
+
+
+def _add_response_hint(
+    name: str, request: _protocol.WireRequest, operation: _protocol.OperationSpec
+) -> str:
+    routed = _protocol.find_operation(request, name)
+    params: dict[str, object] = {}
+    if routed is not None:
+        try:
+            parsed = _protocol.parse_params(routed, request)
+        except _protocol.MalformedRequest:
+            parsed = {}
+        # The members that name the resource (in the path) are what tells requests apart.
+        params = {
+            uri_name: parsed[uri_name]
+            for uri_name, _ in operation.uri_members
+            if uri_name in parsed
+        }
+    output = operation.model.output_shape
+    members = f"the {output.name} members" if output is not None else "no members"
+    narrowed = f", params={params!r}" if params else ""
+    return (
+        f'fake_omics.add_response("{name}", {{...}}{narrowed}), {{...}} being {members} as'
+        " boto3 returns them."
+    )
+
+
+def _unroutable_message(request: _protocol.WireRequest, operation: str | None) -> str:
+    what = f"omics {operation}" if operation else "this omics request"
+    return (
+        f"pytest-omics-cache does not serve {what} ({request.method} {request.url}): no"
+        f" operation of the botocore omics model has this method and path. {_TEARDOWN_NOTE}"
     )

@@ -44,7 +44,13 @@ _INI: dict[str, tuple[str, Literal["string", "bool"], str, str | bool]] = {
     "assert_all_errors_fired": (
         "fake_omics_assert_all_errors_fired",
         "bool",
-        "Fail a test whose finite injected errors/faults did not all fire.",
+        "Fail a test whose finite injected errors/faults or queued responses did not all fire.",
+        True,
+    ),
+    "assert_all_requests_served": (
+        "fake_omics_assert_all_requests_served",
+        "bool",
+        "Fail a test in which an omics request was not served (even if the code caught it).",
         True,
     ),
     # pytest < 8.4 has no "int" ini type, so this one is read as a string and converted.
@@ -67,7 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_omics(region=..., account=..., real_sleep=..., assert_all_errors_fired=...,"
-        " max_run_caches=...): options of the fake_omics fixture for this test.",
+        " assert_all_requests_served=..., max_run_caches=...): options of the fake_omics"
+        " fixture for this test.",
     )
     values: dict[str, Any] = {}
     for name, (ini, _, _, _) in _INI.items():
@@ -140,8 +147,8 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
         yield fake
     finally:
         activation.stop()
-    if options.assert_all_errors_fired and not request.node.stash.get(_NOT_PASSED, False):
-        unfired = fake._unfired_injections_error()
-        if unfired is not None:
+    if not request.node.stash.get(_NOT_PASSED, False):
+        problems = fake._teardown_error()
+        if problems is not None:
             __tracebackhide__ = True  # the message says it all; the fixture's code would not
-            raise unfired
+            raise problems

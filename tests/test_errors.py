@@ -17,7 +17,7 @@ from botocore.config import Config
 from botocore.retries.bucket import TokenBucket
 from botocore.retries.quota import RetryQuota
 
-from pytest_omics_cache import FakeOmics, Injection
+from pytest_omics_cache import FakeOmics, Injection, _model
 
 SESSION = botocore.session.get_session()
 MODEL = SESSION.get_service_model("omics")
@@ -313,19 +313,19 @@ def test_handle_describes_itself() -> None:
     [
         (
             {"code": "Throttled"},
-            "add_error: 'Throttled' is not an error the run-cache operations answer with; valid"
-            " codes are: " + ", ".join(CODES),
+            "add_error: 'Throttled' is not an error GetRunCache answers with (per the botocore"
+            " model); valid codes are: " + ", ".join(CODES),
         ),
         (
-            {"code": KeyError},
-            "add_error: <class 'KeyError'> is not an error the run-cache operations answer"
-            " with; valid codes are: " + ", ".join(CODES),
+            {"code": KeyError, "operation": None},
+            "add_error: <class 'KeyError'> is not an error any omics operation answers with (per"
+            " the botocore model); valid codes are: " + ", ".join(_model.error_codes()),
         ),
         (
-            {"code": "ThrottlingException", "operation": "ListWorkflows"},
-            "add_error: operation='ListWorkflows' is not served by the fake. Operations are"
-            " named as in the botocore model: one of CreateRunCache, GetRunCache, ListRunCaches,"
-            " UpdateRunCache, DeleteRunCache, or None for all of them.",
+            {"code": "ThrottlingException", "operation": "ListWorkflow"},
+            "add_error: operation='ListWorkflow' is not an omics operation. Did you mean"
+            " 'ListWorkflows'? Operations are named as in the botocore model (e.g. 'GetRunCache'),"
+            " or None for all of them.",
         ),
         (
             {"code": "ThrottlingException", "times": 0},

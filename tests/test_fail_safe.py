@@ -575,24 +575,21 @@ def test_a_failing_unittest_test_gets_no_second_error(pytester: pytest.Pytester)
     [
         (
             lambda fake: fake.get_calls("delete_run_cache"),
-            "get_calls: operation='delete_run_cache' is not served by the fake. Did you mean"
-            " 'DeleteRunCache'? Operations are named as in the botocore model: one of"
-            " CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache, or None"
-            " for all of them.",
+            "get_calls: operation='delete_run_cache' is not an omics operation. Did you mean"
+            " 'DeleteRunCache'? Operations are named as in the botocore model (e.g."
+            " 'GetRunCache'), or None for all of them.",
         ),
         (
             lambda fake: fake.get_call("DeleteRunCaches"),
-            "get_call: operation='DeleteRunCaches' is not served by the fake. Did you mean"
-            " 'DeleteRunCache'? Operations are named as in the botocore model: one of"
-            " CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache, or None"
-            " for all of them.",
+            "get_call: operation='DeleteRunCaches' is not an omics operation. Did you mean"
+            " 'DeleteRunCache'? Operations are named as in the botocore model (e.g."
+            " 'GetRunCache'), or None for all of them.",
         ),
         (
             lambda fake: fake.add_error("ThrottlingException", operation="get_run_cache"),
-            "add_error: operation='get_run_cache' is not served by the fake. Did you mean"
-            " 'GetRunCache'? Operations are named as in the botocore model: one of"
-            " CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache, or None"
-            " for all of them.",
+            "add_error: operation='get_run_cache' is not an omics operation. Did you mean"
+            " 'GetRunCache'? Operations are named as in the botocore model (e.g. 'GetRunCache'),"
+            " or None for all of them.",
         ),
         (
             lambda fake: fake.run_caches(region="nope"),

@@ -61,6 +61,7 @@ def test_requests_never_reach_the_http_layer(
         omics.get_run_cache(id="1")
 
 
+@pytest.mark.fake_omics(assert_all_requests_served=False)
 def test_unserved_operation_fails_at_once_without_network(
     fake_omics: FakeOmics, omics: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -73,14 +74,19 @@ def test_unserved_operation_fails_at_once_without_network(
 
     assert str(raised.value) == (
         "pytest-omics-cache does not serve omics ListWorkflows"
-        " (GET https://workflows-omics.us-east-1.amazonaws.com/workflow); it serves"
-        " CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache."
-        " The request was refused and never left the machine. Fake this call another way:"
-        " botocore's Stubber on that client answers before the request is built, so it works"
-        " beside fake_omics."
+        " (GET https://workflows-omics.us-east-1.amazonaws.com/workflow): no response is queued"
+        " for ListWorkflows.\nTo serve it, queue an answer:"
+        ' fake_omics.add_response("ListWorkflows", {...}), {...} being the ListWorkflowsResponse'
+        " members as boto3 returns them.\nThe fake serves CreateRunCache, GetRunCache,"
+        " ListRunCaches, UpdateRunCache, DeleteRunCache, TagResource, UntagResource,"
+        " ListTagsForResource from its registry, and any other operation from responses queued"
+        " with add_response. The request was refused and never left the machine. The test fails"
+        " at teardown with it listed, even if the code under test caught this error."
     )
     assert attempts == ["attempt"]  # not retried
-    assert fake_omics.get_calls() == []
+    assert [call.describe() for call in fake_omics.get_calls()] == [
+        "ListWorkflows() in us-east-1 -> unserved"
+    ]
 
 
 def test_clients_with_real_credentials_are_signed_with_fake_ones(

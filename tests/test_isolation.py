@@ -31,6 +31,7 @@ def test_the_suite_cannot_reach_the_network() -> None:
     ]
 
 
+@pytest.mark.fake_omics(assert_all_requests_served=False)
 def test_an_unserved_omics_request_is_refused_without_a_connection_attempt(
     fake_omics: FakeOmics,
 ) -> None:

@@ -311,7 +311,7 @@ def test_ini_max_run_caches(pytester: pytest.Pytester) -> None:
             "fake_omics_account = 12345",
             "ERROR: pytest-omics-cache ini option (fake_omics_region, fake_omics_account,"
             " fake_omics_real_sleep, fake_omics_assert_all_errors_fired,"
-            " fake_omics_max_run_caches):"
+            " fake_omics_assert_all_requests_served, fake_omics_max_run_caches):"
             " account='12345' is not an AWS account id: Member must have length greater than or"
             " equal to 12 (model shape AwsAccountId)",
         ),
@@ -319,7 +319,7 @@ def test_ini_max_run_caches(pytester: pytest.Pytester) -> None:
             "fake_omics_region = Europe",
             "ERROR: pytest-omics-cache ini option (fake_omics_region, fake_omics_account,"
             " fake_omics_real_sleep, fake_omics_assert_all_errors_fired,"
-            " fake_omics_max_run_caches):"
+            " fake_omics_assert_all_requests_served, fake_omics_max_run_caches):"
             " region='Europe' is not an AWS region name (expected e.g. 'us-east-1')",
         ),
     ],
@@ -345,8 +345,8 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester, ini: str, mes
         (
             'fake_omics(regoin="eu-west-1")',
             "@pytest.mark.fake_omics: @pytest.mark.fake_omics got unknown option(s) regoin;"
-            " valid options are: account, assert_all_errors_fired, max_run_caches, real_sleep,"
-            " region",
+            " valid options are: account, assert_all_errors_fired, assert_all_requests_served,"
+            " max_run_caches, real_sleep, region",
         ),
         (
             "fake_omics(max_run_caches=-1)",
@@ -384,8 +384,8 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.fake_omics(region=..., account=..., real_sleep=...,"
-            " assert_all_errors_fired=..., max_run_caches=...): options of the fake_omics"
-            " fixture for this test."
+            " assert_all_errors_fired=..., assert_all_requests_served=..., max_run_caches=...):"
+            " options of the fake_omics fixture for this test."
         ]
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -13,7 +14,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import Shape
 from requests.structures import CaseInsensitiveDict
 
-from pytest_omics_cache import FakeOmics, UnservedRequestError, _intercept, _protocol
+from pytest_omics_cache import FakeOmics, UnservedRequestError, _answers, _intercept, _protocol
 from pytest_omics_cache._calls import CallLog
 from pytest_omics_cache._options import Options
 from pytest_omics_cache._registry import Registry
@@ -38,7 +39,13 @@ def _request(method: str, url: str, body: bytes = b"", **headers: str) -> _proto
         ("PUT", "/runCache/123", None),
         ("DELETE", "/runCache", None),
         ("GET", "/runCache/1/extra", None),
-        ("GET", "/workflow", None),
+        ("GET", "/workflow", "ListWorkflows"),
+        (
+            "GET",
+            "/tags/arn%3Aaws%3Aomics%3Aus-east-1%3A123456789012%3ArunCache%2F1",
+            "ListTagsForResource",
+        ),
+        ("GET", "/nothing-of-the-model", None),
     ],
 )
 def test_route(method: str, path: str, operation: str | None) -> None:
@@ -58,7 +65,7 @@ def _parse(operation_name: str, request: _protocol.WireRequest) -> dict[str, obj
     path, _, query = request.url.partition("?")
     labels = operation.path.search(urlsplit(path).path)
     assert labels is not None
-    return _protocol.parse_params(_protocol.Routed(operation, labels, query), request.body)
+    return _protocol.parse_params(_protocol.Routed(operation, labels, query), request)
 
 
 def test_query_parameters_are_typed_by_the_model() -> None:
@@ -109,7 +116,7 @@ def test_output_serialization_follows_the_shapes() -> None:
     operation = _protocol.spec("ListRunCaches")
     when = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
 
-    body = _protocol.output_body(
+    body = _answers.output_body(
         operation, {"items": [{"id": "1", "creationTime": when}], "nextToken": None}
     )
 
@@ -121,11 +128,11 @@ def test_output_serialization_follows_the_shapes() -> None:
 def test_timestamps_without_a_format_are_epoch_seconds() -> None:
     shape = Shape("When", {"type": "timestamp"})
 
-    assert _protocol._writer(shape)(datetime(1970, 1, 1, 0, 1, tzinfo=timezone.utc)) == 60.0
+    assert _answers._writer(shape)(datetime(1970, 1, 1, 0, 1, tzinfo=timezone.utc)) == 60.0
 
 
 def test_operation_without_output_has_an_empty_body() -> None:
-    assert _protocol.output_body(_protocol.spec("UpdateRunCache"), {}) == b""
+    assert _answers.output_body(_protocol.spec("UpdateRunCache"), {}) == b""
 
 
 @pytest.mark.parametrize(
@@ -173,10 +180,35 @@ def test_the_service_routes_requests_that_name_no_operation() -> None:
 
 
 def test_the_service_refuses_what_it_does_not_serve() -> None:
+    service = _service()
     with pytest.raises(
-        UnservedRequestError, match=r"does not serve this omics request \(GET https://h/workflow\)"
+        UnservedRequestError, match=r"does not serve omics ListWorkflows \(GET https://h/workflow\)"
     ):
-        _service().handle(_request("GET", "https://h/workflow"))
+        service.handle(_request("GET", "https://h/workflow"))
+    with pytest.raises(
+        UnservedRequestError,
+        match=r"does not serve this omics request \(GET https://h/nothing\): no operation of the"
+        r" botocore omics model has this method and path",
+    ):
+        service.handle(_request("GET", "https://h/nothing"))
+
+    assert [call.describe() for call in service.calls.select(None)] == [
+        "ListWorkflows() in us-east-1 -> unserved",
+        "GET https://h/nothing() in us-east-1 -> unserved",
+    ]
+
+
+def test_every_operation_of_the_model_routes_to_itself() -> None:
+    # Each operation's URI with its labels filled in finds that operation, and no other, both
+    # from the path alone (raw HTTP) and as botocore names it.
+    for name in _protocol._model.service_model().operation_names:
+        operation = _protocol.spec(name)
+        template = operation.model.http["requestUri"].split("?")[0]
+        path = re.sub(r"\{[^}]+\}", "123", template)
+        request = _request(operation.method, f"https://h{path}")
+
+        assert _protocol.find_operation(request).operation.name == name  # type: ignore[union-attr]
+        assert _protocol.find_operation(request, name).operation.name == name  # type: ignore[union-attr]
 
 
 def test_a_served_operation_on_a_wrong_path_is_not_served() -> None:

@@ -125,10 +125,16 @@ def test_injected_errors_reach_raw_callers(fake_omics: FakeOmics) -> None:
     assert (response.status_code, response.json()) == (429, {"message": "slow down"})
 
 
+@pytest.mark.fake_omics(assert_all_requests_served=False)
 def test_unserved_omics_urls_are_refused(fake_omics: FakeOmics) -> None:
     for url in (f"{BASE}/workflow", "https://storage-omics.us-east-1.amazonaws.com/x"):
         with pytest.raises(UnservedRequestError):
             requests.get(url, timeout=5)
+
+    assert [call.describe() for call in fake_omics.get_calls()] == [
+        "ListWorkflows() in us-east-1 -> unserved",
+        "GET https://storage-omics.us-east-1.amazonaws.com/x() in us-east-1 -> unserved",
+    ]
 
 
 @pytest.fixture

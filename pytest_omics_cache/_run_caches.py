@@ -1,63 +1,34 @@
-"""Service behaviour: one handler per served operation, working on validated parameters.
+"""Run caches: the handlers of the five run-cache operations, on the registry's state
+(``_registry``), working on validated parameters.
 
-A handler gets the fake's state, the caller's account and region and the request's parameters
-(already checked against the model) and returns the JSON body to send, or raises
-:class:`ServiceError`. Where AWS does not document a behaviour, the choice made is in the README.
+Where AWS does not document a behaviour, the choice made is in the README.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from pytest_omics_cache import _model, _protocol, _seed
-from pytest_omics_cache._options import Options
-from pytest_omics_cache._registry import (
-    LimitReached,
-    Registry,
-    RequestIdReused,
-    StoredRunCache,
-)
+from pytest_omics_cache import _answers, _model, _protocol, _seed
+from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError
+from pytest_omics_cache._registry import LimitReached, RequestIdReused, StoredRunCache
+from pytest_omics_cache._tags import Taggable
 
 #: ListRunCaches page size when the request gives no maxResults (the model's maximum).
 DEFAULT_PAGE_SIZE = 100
 
 
-class ServiceError(Exception):
-    """An error the service answers with: a modeled error code and its message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-class Caller(NamedTuple):
-    account: str
-    region: str
-
-
-@dataclass
-class Backend:
-    """What handlers work on: the registry and the fake's options."""
-
-    registry: Registry
-    options: Options
-
-
-Handler = Callable[[Backend, Caller, Mapping[str, Any]], bytes]
-
-
-def _stored(backend: Backend, caller: Caller, cache_id: str) -> StoredRunCache:
+def stored(backend: Backend, caller: Caller, cache_id: str) -> StoredRunCache:
+    """The caller's run cache ``cache_id``, or the service's 404."""
     stored = backend.registry.get(caller.account, caller.region, cache_id)
     if stored is None:
-        raise ServiceError("ResourceNotFoundException", _not_found(backend, caller, cache_id))
+        raise ServiceError("ResourceNotFoundException", not_found(backend, caller, cache_id))
     return stored
 
 
-def _not_found(backend: Backend, caller: Caller, cache_id: str) -> str:
+def not_found(backend: Backend, caller: Caller, cache_id: str) -> str:
+    """The 404 message for a run cache, with a hint where it exists elsewhere."""
     message = f"Run cache {cache_id} not found."
     elsewhere = [
         f"account {account}, region {region}"
@@ -76,7 +47,7 @@ def _not_found(backend: Backend, caller: Caller, cache_id: str) -> str:
 
 
 def get_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    return _seed.body(_stored(backend, caller, params["id"]))
+    return _seed.body(stored(backend, caller, params["id"]))
 
 
 def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
@@ -131,7 +102,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
             f" run caches in {caller.region} (limit {backend.options.max_run_caches}).",
         ) from None
     data = cache.data
-    return _protocol.output_body(
+    return _answers.output_body(
         _protocol.spec("CreateRunCache"),
         {"arn": data["arn"], "id": data["id"], "status": data["status"], "tags": data["tags"]},
     )
@@ -167,13 +138,13 @@ def update_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
         return _seed.render(current.account, current.region, {**current.data, **changes})
 
     if backend.registry.update(caller.account, caller.region, params["id"], change) is None:
-        raise ServiceError("ResourceNotFoundException", _not_found(backend, caller, params["id"]))
+        raise ServiceError("ResourceNotFoundException", not_found(backend, caller, params["id"]))
     return b""
 
 
 def delete_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    stored = _stored(backend, caller, params["id"])
-    if stored.in_use:
+    cache = stored(backend, caller, params["id"])
+    if cache.in_use:
         raise ServiceError(
             "ConflictException",
             f"Run cache {params['id']} is in use by active runs and cannot be deleted.",
@@ -182,7 +153,30 @@ def delete_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     return b""
 
 
+def _read_tags(backend: Backend, caller: Caller, cache_id: str) -> Mapping[str, str]:
+    tags: Mapping[str, str] = stored(backend, caller, cache_id).data["tags"]
+    return tags
+
+
+def _change_tags(
+    backend: Backend,
+    caller: Caller,
+    cache_id: str,
+    change: Callable[[dict[str, str]], dict[str, str]],
+) -> None:
+    def new_version(current: StoredRunCache) -> StoredRunCache:
+        data = {**current.data, "tags": change(dict(current.data["tags"]))}
+        return _seed.render(current.account, current.region, data)
+
+    if backend.registry.update(caller.account, caller.region, cache_id, new_version) is None:
+        raise ServiceError("ResourceNotFoundException", not_found(backend, caller, cache_id))
+
+
+#: Run caches' tags, for TagResource and friends on ``...:runCache/{id}`` ARNs.
+TAGGABLE = Taggable(_read_tags, _change_tags)
+
 HANDLERS: Mapping[str, Handler] = {
+    # The order the README documents them in.
     "CreateRunCache": create_run_cache,
     "GetRunCache": get_run_cache,
     "ListRunCaches": list_run_caches,

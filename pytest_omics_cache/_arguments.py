@@ -1,0 +1,91 @@
+"""Checking what a test author passes to ``FakeOmics``: each bad argument is a ``ValueError``
+at the line that passed it, naming the argument, its value and the rule."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pytest_omics_cache import _model, _protocol, _validate
+from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
+
+
+def check_operation(method: str, operation: str | None) -> None:
+    """A ValueError for a name that is no omics operation, suggesting the model's name."""
+    if operation is None or operation in _model.service_model().operation_names:
+        return
+    suggestion = _model.suggest_operation(operation)
+    hint = f" Did you mean {suggestion!r}?" if suggestion is not None else ""
+    raise ValueError(
+        f"{method}: operation={operation!r} is not an omics operation.{hint} Operations are"
+        " named as in the botocore model (e.g. 'GetRunCache'), or None for all of them."
+    )
+
+
+def check_target(
+    method: str,
+    operation: str | None,
+    cache_id: str | None,
+    region: str | None,
+    times: int | None,
+    after: int,
+) -> None:
+    """A ValueError naming the bad argument of add_error / add_fault, if any."""
+    check_operation(method, operation)
+    if cache_id is not None and not isinstance(cache_id, str):
+        raise ValueError(f"{method}: id={cache_id!r} must be a string, as boto3 sends it")
+    if (
+        cache_id is not None
+        and operation is not None
+        and "id" not in _protocol.spec(operation).input_shape.members  # type: ignore[attr-defined]
+    ):
+        raise ValueError(
+            f"{method}: {operation} requests carry no id, so id={cache_id!r} would never"
+            " match; leave id out, or pick an operation that takes one"
+        )
+    if region is not None:
+        check_where(method, region, None)
+    check_times(method, times)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise ValueError(f"{method}: after={after!r} must be an int >= 0")
+
+
+def check_times(method: str, times: int | None) -> None:
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise ValueError(f"{method}: times={times!r} must be a positive int, or None for always")
+
+
+def check_where(method: str, region: str | None, account: str | None) -> None:
+    """A ValueError naming a region or account that no request could come from."""
+    try:
+        Options(
+            region=DEFAULT_REGION if region is None else region,
+            account=DEFAULT_ACCOUNT if account is None else account,
+        ).validated()
+    except ValueError as error:
+        raise ValueError(f"{method}: {error}") from None
+
+
+def check_params(method: str, operation: str, params: Mapping[str, Any] | None) -> None:
+    """A ValueError for request parameters no request of ``operation`` could carry."""
+    if params is None:
+        return
+    if not isinstance(params, Mapping):
+        raise ValueError(f"{method}: params={params!r} must be a dict of request parameters")
+    shape = _protocol.spec(operation).input_shape
+    members = shape.members  # type: ignore[attr-defined]
+    unknown = sorted(set(params) - set(members))
+    if unknown:
+        raise ValueError(
+            f"{method}: params names {', '.join(map(repr, unknown))}, which {operation} requests"
+            f" do not have; their parameters are: {', '.join(members)}"
+        )
+    problems = [
+        violation.author_message()
+        for name, value in params.items()
+        for violation in _validate.check(members[name], value, name)
+    ]
+    if problems:
+        raise ValueError(
+            f"{method}: params could never match a valid request: " + "; ".join(problems)
+        )

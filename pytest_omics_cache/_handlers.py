@@ -1,0 +1,49 @@
+"""What every resource's handlers share: the state they work on, who is calling, and how they
+answer (a body, or a service error, or "not mine to answer").
+
+A handler gets the fake's state, the caller's account and region and the request's parameters
+(already checked against the model) and returns the JSON body to send (or a whole
+``WireResponse``), or raises :class:`ServiceError` or :class:`Unserved`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from pytest_omics_cache._canned import CannedResponses
+    from pytest_omics_cache._options import Options
+    from pytest_omics_cache._protocol import WireResponse
+    from pytest_omics_cache._registry import Registry
+
+
+class ServiceError(Exception):
+    """An error the service answers with: a modeled error code and its message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Unserved(Exception):
+    """Nothing the fake holds or was given answers this request; the message says why."""
+
+
+class Caller(NamedTuple):
+    account: str
+    region: str
+
+
+@dataclass
+class Backend:
+    """What handlers work on: the registry, the canned responses and the fake's options."""
+
+    registry: Registry
+    options: Options
+    canned: CannedResponses
+
+
+Handler = Callable[[Backend, Caller, Mapping[str, Any]], "bytes | WireResponse"]
