@@ -49,13 +49,13 @@ class CannedResponse:
 
     def mismatch(self, params: Mapping[str, Any]) -> str | None:
         """Why this response does not answer a request with ``params``; None if it does."""
-        if self.times is not None and self.fired >= self.times:
-            return f"used up (fired {self.fired} of {self.times} time(s))"
         for name, expected in (self.params or {}).items():
             if name not in params:
                 return f"the request has no {name} (expected {expected!r})"
             if params[name] != expected:
                 return f"the request has {name}={params[name]!r}, not {expected!r}"
+        if self.times is not None and self.fired >= self.times:
+            return "used up"
         return None
 
 

@@ -36,6 +36,7 @@ All are attributes swapped while a fake is active and put back exactly afterward
 from __future__ import annotations
 
 import inspect
+import io
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -70,14 +71,12 @@ _original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instanc
 _active: OmicsService | None = None
 
 
-class _Body:
-    """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
+class _Body(io.BytesIO):
+    """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``, and a streaming
+    payload (GetReadSet's) through ``read()``, as a StreamingBody."""
 
     def stream(self, **_: object) -> Iterator[bytes]:
-        yield self._body
+        yield self.getvalue()
 
 
 class _Headers(Mapping[str, str]):

@@ -208,8 +208,8 @@ def parse_params(routed: Routed, request: WireRequest) -> dict[str, object]:
         if text is not None:
             params[name] = _read_scalar(member, text)
     if operation.payload is not None:
-        if request.body:
-            params[operation.payload] = request.body
+        # The whole body, even an empty one: on the wire an empty upload and none look alike.
+        params[operation.payload] = request.body
     elif operation.body_members:
         decoded = _read_json_body(request.body)
         for name, wire_name in operation.body_members:
