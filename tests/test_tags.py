@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 import requests
 from botocore.auth import SigV4Auth
-from botocore.config import Config
 from botocore.awsrequest import AWSRequest
+from botocore.config import Config
 from botocore.credentials import Credentials
 
 from pytest_omics_cache import FakeOmics
@@ -87,7 +87,8 @@ def test_at_most_fifty_tags_per_resource(fake_omics: FakeOmics, omics: Any) -> N
     [
         (
             {"": "v"},
-            "Map keys must satisfy constraint: [Member must have length greater than or equal to 1]",
+            "Map keys must satisfy constraint: [Member must have length greater than or equal"
+            " to 1]",
         ),
         (
             {"k" * 129: "v"},
@@ -95,7 +96,8 @@ def test_at_most_fifty_tags_per_resource(fake_omics: FakeOmics, omics: Any) -> N
         ),
         (
             {"k": "v" * 257},
-            "Map values must satisfy constraint: [Member must have length less than or equal to 256]",
+            "Map values must satisfy constraint: [Member must have length less than or equal"
+            " to 256]",
         ),
     ],
 )
