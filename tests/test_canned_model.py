@@ -101,11 +101,15 @@ def _breakages(output: Any) -> list[tuple[str, str, object, str]]:
             found["type"] = ("type", name, 12345, "Member must be a string")
         if metadata.get("enum") and "enum" not in found:
             found["enum"] = ("enum", name, "NOT_AN_ENUM", "Member must satisfy enum value set")
-        if member.type_name == "string" and "max" in metadata and not metadata.get("enum"):
-            if "length" not in found:
-                too_long = "a" * (metadata["max"] + 1)
-                rule = f"Member must have length less than or equal to {metadata['max']}"
-                found["length"] = ("length", name, too_long, rule)
+        if (
+            member.type_name == "string"
+            and "max" in metadata
+            and not metadata.get("enum")
+            and "length" not in found
+        ):
+            too_long = "a" * (metadata["max"] + 1)
+            rule = f"Member must have length less than or equal to {metadata['max']}"
+            found["length"] = ("length", name, too_long, rule)
         if "pattern" in metadata and "pattern" not in found:
             breaker = _pattern_breaker(member)
             if breaker is not None:
