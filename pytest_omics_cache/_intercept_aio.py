@@ -8,7 +8,8 @@ for the same reasons as botocore's: fake credentials, and no backoff sleeps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiobotocore.awsrequest import AioAWSResponse
@@ -27,19 +28,52 @@ _FAKE_CREDENTIALS = AioCredentials(
 )
 
 
-class _AsyncBody:
-    """The ``raw`` of an AioAWSResponse: aiobotocore reads it with ``await raw.read()``."""
+class _AsyncContent:
+    """aiohttp's ``response.content``, as aiobotocore's StreamingBody reads a streaming payload."""
 
     def __init__(self, body: bytes) -> None:
+        self._stream = io.BytesIO(body)
+        self._size = len(body)
+
+    async def read(self, amount: int = -1) -> bytes:
+        return self._stream.read(amount if amount is not None and amount >= 0 else -1)
+
+    def at_eof(self) -> bool:
+        return self._stream.tell() >= self._size
+
+
+class _AsyncBody:
+    """The ``raw`` of an AioAWSResponse: aiobotocore reads it with ``await raw.read()``, and a
+    streaming payload (GetReadSet's) through ``content`` (aiohttp) or ``aiter_raw`` (httpx)."""
+
+    def __init__(self, body: bytes, url: str) -> None:
         self._body = body
+        self.content = _AsyncContent(body)
+        self.url = url
 
     async def read(self, *_: object) -> bytes:
         return self._body
 
+    async def aiter_raw(self) -> AsyncIterator[bytes]:
+        yield self._body
+
+    def close(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
 
 async def answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, Any]]:
     wire = _intercept.handle(event_name, request)
-    return [(answer, AioAWSResponse(request.url, wire.status, wire.headers, _AsyncBody(wire.body)))]
+    return [
+        (
+            answer,
+            AioAWSResponse(
+                request.url, wire.status, wire.headers, _AsyncBody(wire.body, request.url)
+            ),
+        )
+    ]
 
 
 def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercept.Patch]:
