@@ -69,6 +69,18 @@ def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
         "AccessDeniedException", operation="GetRunCache", id="403", times=None
     )
     assert injected.times is None
+    fake.add_response(
+        "GetWorkflow",
+        {
+            "arn": "arn:aws:omics:us-east-1:123456789012:workflow/1234",
+            "id": "1234",
+            "name": "bench",
+            "status": "ACTIVE",
+            "creationTime": "2026-01-02T03:04:05Z",
+            "tags": {"k": "v"},
+        },
+        times=None,
+    )
     return {
         "GetRunCache": ("GetRunCache", lambda c: c.get_run_cache(id=cache["id"])),
         "CreateRunCache": (
@@ -81,6 +93,11 @@ def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
             lambda c: c.update_run_cache(id=cache["id"], cacheBehavior="CACHE_ALWAYS"),
         ),
         "DeleteRunCache": ("DeleteRunCache", lambda c: c.delete_run_cache(id=next(deletable))),
+        "ListTagsForResource": (
+            "ListTagsForResource",
+            lambda c: c.list_tags_for_resource(resourceArn=cache["arn"]),
+        ),
+        "GetWorkflow (add_response)": ("GetWorkflow", lambda c: c.get_workflow(id="1234")),
         "injected AccessDenied": (
             "GetRunCache",
             lambda c: _swallow(c, lambda: c.get_run_cache(id="403")),

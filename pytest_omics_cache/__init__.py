@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pytest_omics_cache._calls import Call
+    from pytest_omics_cache._canned import CannedResponse
     from pytest_omics_cache._errors import UnservedRequestError
     from pytest_omics_cache._fake import FakeOmics
     from pytest_omics_cache._injections import Injection
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CacheBehavior",
     "Call",
+    "CannedResponse",
     "FakeOmics",
     "Injection",
     "RunCache",
@@ -32,6 +34,7 @@ __all__ = [
 _HOMES = {
     "CacheBehavior": "_types",
     "Call": "_calls",
+    "CannedResponse": "_canned",
     "FakeOmics": "_fake",
     "Injection": "_injections",
     "RunCache": "_types",

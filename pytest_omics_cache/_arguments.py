@@ -12,7 +12,7 @@ from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 
 def check_operation(method: str, operation: str | None) -> None:
     """A ValueError for a name that is no omics operation, suggesting the model's name."""
-    if operation is None or operation in _model.service_model().operation_names:
+    if operation is None or operation in _model.operation_names():
         return
     suggestion = _model.suggest_operation(operation)
     hint = f" Did you mean {suggestion!r}?" if suggestion is not None else ""

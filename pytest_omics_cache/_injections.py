@@ -33,11 +33,17 @@ _DEFAULT_MESSAGES: dict[str, str] = {
     "ServiceQuotaExceededException": "The request exceeds a service quota.",
     "ThrottlingException": "Rate exceeded",
     "ValidationException": "The request failed validation.",
+    "NotSupportedOperationException": (
+        "The operation is not supported by Amazon Omics, or the API does not exist."
+    ),
+    "RangeNotSatisfiableException": "The ranges specified in the request are not valid.",
 }
 
 
 def default_message(code: str, *, operation: str, account: str) -> str:
-    return _DEFAULT_MESSAGES[code].format(operation=operation, account=account)
+    # A code a newer model adds gets its own name as the message, until it gets a text here.
+    template = _DEFAULT_MESSAGES.get(code, code)
+    return template.format(operation=operation, account=account)
 
 
 @dataclass

@@ -71,12 +71,27 @@ _original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instanc
 _active: OmicsService | None = None
 
 
-class _Body(io.BytesIO):
+class _Body:
     """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``, and a streaming
-    payload (GetReadSet's) through ``read()``, as a StreamingBody."""
+    payload (GetReadSet's) through ``read()``, as a StreamingBody (a file only when asked:
+    every response makes one of these)."""
+
+    __slots__ = ("_body", "_file")
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+        self._file: io.BytesIO | None = None
 
     def stream(self, **_: object) -> Iterator[bytes]:
-        yield self.getvalue()
+        yield self._body
+
+    def read(self, amount: int | None = None) -> bytes:
+        if self._file is None:
+            self._file = io.BytesIO(self._body)
+        return self._file.read(amount)
+
+    def close(self) -> None:
+        pass
 
 
 class _Headers(Mapping[str, str]):

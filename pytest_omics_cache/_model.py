@@ -46,6 +46,12 @@ def service_model() -> ServiceModel:
 
 
 @functools.cache
+def operation_names() -> frozenset[str]:
+    """Every operation of the model, for membership tests on the request path."""
+    return frozenset(service_model().operation_names)
+
+
+@functools.cache
 def shape(name: str) -> Shape:
     return service_model().shape_for(name)
 

@@ -149,7 +149,7 @@ def _route(method: str, url: str, named: str | None) -> Routed | None:
     slash = path.find("/", path.find("//") + 2) if "//" in path else path.find("/")
     path = path[slash:] if slash >= 0 else "/"
     if named is not None:
-        if named not in _model.service_model().operation_names:
+        if named not in _model.operation_names():
             return None
         candidate = spec(named)
         labels = candidate.path.search(path) if candidate.method == method else None

@@ -393,3 +393,42 @@ def test_canned_answers_over_raw_http(fake_omics: FakeOmics) -> None:
     assert response.status_code == 200
     assert response.json()["creationTime"] == "2026-01-02T03:04:05.678000Z"
     assert response.json()["name"] == "wgs"
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "message", "operation", "call"),
+    [
+        (
+            "NotSupportedOperationException",
+            405,
+            "The operation is not supported by Amazon Omics, or the API does not exist.",
+            "GetS3AccessPolicy",
+            lambda c: c.get_s3_access_policy(
+                s3AccessPointArn="arn:aws:s3:us-east-1:123456789012:accesspoint/ap"
+            ),
+        ),
+        (
+            "RangeNotSatisfiableException",
+            416,
+            "The ranges specified in the request are not valid.",
+            "GetReadSet",
+            lambda c: c.get_read_set(id="1234567890", sequenceStoreId="1234567890", partNumber=1),
+        ),
+    ],
+)
+def test_errors_only_some_operations_declare(
+    fake_omics: FakeOmics,
+    omics: Any,
+    code: str,
+    status: int,
+    message: str,
+    operation: str,
+    call: Any,
+) -> None:
+    fake_omics.add_error(code, operation=operation)
+
+    with pytest.raises(getattr(omics.exceptions, code)) as raised:
+        call(omics)
+
+    assert raised.value.response["Error"]["Message"] == message
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == status

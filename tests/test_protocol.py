@@ -257,3 +257,76 @@ def test_fake_can_be_activated_again_after_it_stopped() -> None:
             assert client.get_run_cache(id=cache["id"])["id"] == cache["id"]
 
     assert len(fake.get_calls()) == 2
+
+
+def test_members_bound_to_headers_and_json_blobs_are_written_as_botocore_reads_them() -> None:
+    # No omics output binds members to headers today; the writer still follows the model's
+    # rules, checked on a made-up operation against botocore's own rest-json parser.
+    from datetime import datetime, timezone
+
+    from botocore.model import ServiceModel
+    from botocore.parsers import RestJSONParser
+
+    model = ServiceModel(
+        {
+            "metadata": {"protocol": "rest-json", "apiVersion": "2022-11-28"},
+            "operations": {
+                "Op": {
+                    "name": "Op",
+                    "http": {"method": "GET", "requestUri": "/op"},
+                    "output": {"shape": "OpOutput"},
+                }
+            },
+            "shapes": {
+                "OpOutput": {
+                    "type": "structure",
+                    "members": {
+                        "etag": {"shape": "S", "location": "header", "locationName": "ETag"},
+                        "count": {"shape": "I", "location": "header", "locationName": "X-Count"},
+                        "ready": {"shape": "B", "location": "header", "locationName": "X-Ready"},
+                        "when": {"shape": "T", "location": "header", "locationName": "X-When"},
+                        "meta": {"shape": "M", "location": "headers", "locationName": "x-meta-"},
+                        "data": {"shape": "Blob"},
+                    },
+                },
+                "S": {"type": "string"},
+                "I": {"type": "integer"},
+                "B": {"type": "boolean"},
+                "T": {"type": "timestamp"},
+                "M": {"type": "map", "key": {"shape": "S"}, "value": {"shape": "S"}},
+                "Blob": {"type": "blob"},
+            },
+        }
+    )
+    operation = model.operation_model("Op")
+    result = {
+        "etag": '"abc"',
+        "count": 3,
+        "ready": True,
+        "when": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+        "meta": {"owner": "me"},
+        "data": b"\x00\x01binary",
+    }
+
+    headers, body = _answers.render_output(
+        _protocol.OperationSpec(
+            "Op",
+            operation,
+            operation.input_shape,
+            "GET",
+            re.compile("/op"),
+            200,
+            (),
+            (),
+            (),
+            (),
+            None,
+        ),
+        result,
+    )
+    parsed = RestJSONParser().parse(
+        {"status_code": 200, "headers": headers, "body": body}, operation.output_shape
+    )
+
+    assert headers["X-When"] == "Fri, 02 Jan 2026 03:04:05 GMT"
+    assert {k: v for k, v in parsed.items() if k != "ResponseMetadata"} == result

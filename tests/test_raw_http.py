@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -169,3 +170,23 @@ def test_requests_is_restored_afterwards() -> None:
         assert requests.Session.get_adapter is not get_adapter
         assert requests.adapters.HTTPAdapter.send is send  # left to responses and moto
     assert requests.Session.get_adapter is get_adapter
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        bytearray(b'{"name": "n"}'),
+        io.BytesIO(b'{"name": "n"}'),
+        io.StringIO('{"name": "n"}'),
+        (chunk for chunk in [b'{"name":', b' "n"}']),
+    ],
+    ids=["bytearray", "bytes file", "text file", "generator"],
+)
+def test_bodies_of_every_kind_requests_sends(fake_omics: FakeOmics, body: Any) -> None:
+    cache = fake_omics.add_run_cache()
+    url = f"{BASE}/runCache/{cache['id']}"
+
+    response = requests.post(url, data=body, timeout=5)
+
+    assert response.status_code == 202
+    assert fake_omics.run_caches()[0]["name"] == "n"

@@ -81,3 +81,37 @@ def start_run_request(
         "cacheId": cache.id,
         "cacheBehavior": cache.behavior,
     }
+
+
+class WorkflowUnavailable(Exception):
+    """The workflow to run is not ACTIVE."""
+
+
+def prepare_run(
+    client: Any,
+    *,
+    workflow_id: str,
+    role_arn: str,
+    output_uri: str,
+    cache_id: str,
+    pipeline: str,
+) -> dict[str, Any]:
+    """``start_run`` arguments for a run of ``workflow_id`` that reuses the team's cache.
+
+    On one client: resolves the cache, tags it with the pipeline that last used it (so stale
+    caches can be found and cleaned up), and reads the workflow to refuse one that is not ACTIVE
+    and to name the run after it.
+    """
+    cache = resolve_run_cache(client, cache_id)
+    client.tag_resource(resourceArn=cache.arn, tags={"last-used-by": pipeline})
+    workflow = client.get_workflow(id=workflow_id)
+    if workflow["status"] != "ACTIVE":
+        raise WorkflowUnavailable(f"workflow {workflow_id} is {workflow['status']}, not ACTIVE")
+    return {
+        "workflowId": workflow_id,
+        "name": f"{workflow['name']}-{pipeline}",
+        "roleArn": role_arn,
+        "outputUri": output_uri,
+        "cacheId": cache.id,
+        "cacheBehavior": cache.behavior,
+    }
