@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any, cast
 from pytest_omics_cache import _arguments, _model, _seed, _teardown, _validate
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._canned import CannedResponse, CannedResponses
+from pytest_omics_cache._fake_runs import RunsApi
 from pytest_omics_cache._injections import FAULT_EXCEPTIONS, Injection, Injections
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 from pytest_omics_cache._registry import Registry
+from pytest_omics_cache._run_store import RunStore
 from pytest_omics_cache._types import RunCache
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ _DEFAULT_BEHAVIOR = "CACHE_ON_FAILURE"
 _DEFAULT_STATUS = "ACTIVE"
 
 
-class FakeOmics:
+class FakeOmics(RunsApi):
     """An in-memory AWS HealthOmics run-cache service.
 
     While active (inside the ``fake_omics`` fixture), every botocore/boto3 ``omics`` client in
@@ -58,6 +60,8 @@ class FakeOmics:
         self._calls = CallLog()
         self._injections = Injections()
         self._canned = CannedResponses()
+        self._runs = RunStore()
+        self._waiter_delays: list[float] = []
         self._retry_delays: list[float] = []
         self._service: OmicsService | None = None
 
@@ -293,7 +297,7 @@ class FakeOmics:
             raise ValueError(
                 f"add_response: {operation} is served from the fake's registry, so a canned"
                 " answer would contradict it; seed the registry instead (add_run_cache(...),"
-                " mark_in_use(...)), or inject a failure with add_error / add_fault"
+                " add_run(...), next_runs(...)), or inject a failure with add_error / add_fault"
             )
         if not isinstance(response, Mapping):
             raise ValueError(f"add_response: response={response!r} must be a dict")
@@ -355,6 +359,8 @@ class FakeOmics:
                 self._injections,
                 self._retry_delays,
                 self._canned,
+                self._runs,
+                self._waiter_delays,
             )
         return _activation.start(
             self._service, skip_sleeps=not self._options.real_sleep, origin=origin
@@ -393,6 +399,6 @@ def _copy(data: Mapping[str, Any]) -> RunCache:
 
 
 def _registry_operations() -> frozenset[str]:
-    from pytest_omics_cache import _run_caches
+    from pytest_omics_cache import _run_caches, _runs
 
-    return frozenset(_run_caches.HANDLERS)
+    return frozenset({**_run_caches.HANDLERS, **_runs.HANDLERS})

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pytest_omics_cache._options import Options
     from pytest_omics_cache._protocol import WireResponse
     from pytest_omics_cache._registry import Registry
+    from pytest_omics_cache._run_store import RunStore
 
 
 class ServiceError(Exception):
@@ -39,11 +40,13 @@ class Caller(NamedTuple):
 
 @dataclass
 class Backend:
-    """What handlers work on: the registry, the canned responses and the fake's options."""
+    """What handlers work on: the registry of run caches, the runs, the canned responses and
+    the fake's options."""
 
     registry: Registry
     options: Options
     canned: CannedResponses
+    runs: RunStore
 
 
 Handler = Callable[[Backend, Caller, Mapping[str, Any]], "bytes | WireResponse"]

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import botocore.endpoint
+import botocore.waiter
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
 from botocore.credentials import Credentials
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
@@ -370,4 +371,8 @@ def patches(
             (botocore.endpoint, "time", _TimeWithoutSleep(skip_sleeps_for.retry_delays.append))
         )
         found.append((TokenBucket, "acquire", _acquire_at_once))
+        # Waiters (run_completed, ...) sleep between polls through botocore.waiter's `time`.
+        found.append(
+            (botocore.waiter, "time", _TimeWithoutSleep(skip_sleeps_for.waiter_delays.append))
+        )
     return found + quotas.patches()

@@ -11,6 +11,7 @@ import bisect
 import random
 import secrets
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,12 +56,20 @@ class Registry:
     # A private, fixed-seed generator: ids look like the service's but repeat run to run,
     # and pytest-randomly reseeding the global `random` cannot change them. Made on first use.
     _ids: random.Random | None = None
+    _uuids: random.Random | None = None
     _tokens: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     def new_id(self) -> str:
         """A fresh 7-digit id used nowhere in the registry."""
         with self._lock:
             return self._new_id()
+
+    def new_uuid(self) -> str:
+        """A fresh UUID, from the same fixed-seed sequence as the ids (repeats run to run)."""
+        with self._lock:
+            if self._uuids is None:  # its own sequence: UUIDs do not shift the ids
+                self._uuids = random.Random(20221128 + 2)
+            return str(uuid.UUID(int=self._uuids.getrandbits(128), version=4))
 
     def _new_id(self) -> str:
         if self._ids is None:

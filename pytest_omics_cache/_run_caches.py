@@ -60,14 +60,17 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     # same request): a requestId replayed with other ones is a conflict.
     fingerprint = repr((location, behavior, owner, name, description, sorted(tags.items())))
 
+    cache_uuid = backend.registry.new_uuid()
+
     def build(new_id: str) -> StoredRunCache:
         # In the model's member order, the order botocore's parser returns them in.
         data = {
             "arn": _model.run_cache_arn(caller.region, caller.account, new_id),
             "cacheBehavior": behavior,
             "cacheBucketOwnerId": owner,
-            # The service keeps each cache's data in a folder of its own under the location.
-            "cacheS3Uri": f"{location.rstrip('/')}/{new_id}/",
+            # The cache's data lives in a folder named by its own UUID (the documented layout:
+            # {location}/{cache uuid}/{run id}/{task id}/{entry uuid}/), not by its id.
+            "cacheS3Uri": f"{location.rstrip('/')}/{cache_uuid}/",
             # Looked up at call time, so time-machine and freezegun control it.
             "creationTime": _seed.now(),
         }
@@ -144,10 +147,12 @@ def update_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
 
 def delete_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
     cache = stored(backend, caller, params["id"])
-    if cache.in_use:
+    runs = backend.runs.uses_cache(caller.account, caller.region, params["id"])
+    if cache.in_use or runs:
+        using = f" ({', '.join(f'run {run}' for run in runs)})" if runs else ""
         raise ServiceError(
             "ConflictException",
-            f"Run cache {params['id']} is in use by active runs and cannot be deleted.",
+            f"Run cache {params['id']} is in use by active runs{using} and cannot be deleted.",
         )
     backend.registry.delete(caller.account, caller.region, params["id"])
     return b""

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from pytest_omics_cache import _answers, _canned, _model, _protocol, _run_caches, _tags, _validate
+from pytest_omics_cache import (
+    _answers,
+    _canned,
+    _model,
+    _protocol,
+    _run_caches,
+    _runs,
+    _tags,
+    _validate,
+)
 from pytest_omics_cache._calls import CallLog
 from pytest_omics_cache._canned import CannedResponses
 from pytest_omics_cache._errors import UnservedRequestError
@@ -20,9 +29,10 @@ from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError,
 from pytest_omics_cache._injections import Injections, default_message
 from pytest_omics_cache._options import Options
 from pytest_omics_cache._registry import Registry
+from pytest_omics_cache._run_store import RunStore
 
 #: Every operation a resource module serves, and its handler.
-HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_tags.HANDLERS}
+HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_runs.HANDLERS, **_tags.HANDLERS}
 
 
 class _Reading(NamedTuple):
@@ -54,9 +64,12 @@ class OmicsService:
     #: Backoff delays botocore asked to sleep between retries (and that were skipped).
     retry_delays: list[float] = field(default_factory=list)
     canned: CannedResponses = field(default_factory=CannedResponses)
+    runs: RunStore = field(default_factory=RunStore)
+    #: Delays botocore's waiters asked to sleep between polls (and that were skipped).
+    waiter_delays: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._backend = Backend(self.registry, self.options, self.canned)
+        self._backend = Backend(self.registry, self.options, self.canned, self.runs)
         # Reading a request depends only on its bytes, and tests repeat the same requests
         # (retries above all): read each once per fake.
         self._readings: dict[tuple[object, ...], _Reading] = {}

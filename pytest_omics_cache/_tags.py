@@ -31,9 +31,9 @@ class Taggable(NamedTuple):
 
 
 def _taggable() -> Mapping[str, Taggable]:
-    from pytest_omics_cache import _run_caches
+    from pytest_omics_cache import _run_caches, _runs
 
-    return {"runCache": _run_caches.TAGGABLE}
+    return {"runCache": _run_caches.TAGGABLE, "run": _runs.TAGGABLE}
 
 
 _ARN = re.compile(r"arn:([a-z0-9-]+):omics:([a-z0-9-]*):([0-9]{12}):([A-Za-z]+)/([^/]+)")

@@ -103,8 +103,12 @@ def check_output(shape: Shape, value: object, path: str) -> list[Violation]:
 def _compile(shape: Shape, strict: bool) -> Validator:
     kind = shape.type_name
     expected = _PYTHON_TYPES.get(kind)
-    if expected is None or (not strict and kind in ("timestamp", "blob")):
-        return lambda value, path: _NONE  # documents, and what the wire carries as text
+    if (
+        expected is None
+        or shape.metadata.get("document")  # free-form JSON (run parameters, engine settings)
+        or (not strict and kind in ("timestamp", "blob"))  # text on the wire: not checked here
+    ):
+        return lambda value, path: _NONE
     builder = {
         "string": _string_checks,
         "structure": _structure_checks,

@@ -50,6 +50,8 @@ def _number(shape: Any) -> st.SearchStrategy[int]:
 
 def from_shape(shape: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     kind = shape.type_name
+    if shape.metadata.get("document"):
+        return st.dictionaries(st.text(max_size=8), st.integers() | st.text(max_size=8), max_size=3)
     if kind == "structure":
         members = shape.members
         required = set(shape.required_members)

@@ -78,7 +78,8 @@ def test_unserved_operation_fails_at_once_without_network(
         " for ListWorkflows.\nTo serve it, queue an answer:"
         ' fake_omics.add_response("ListWorkflows", {...}), {...} being the ListWorkflowsResponse'
         " members as boto3 returns them.\nThe fake serves CreateRunCache, GetRunCache,"
-        " ListRunCaches, UpdateRunCache, DeleteRunCache, TagResource, UntagResource,"
+        " ListRunCaches, UpdateRunCache, DeleteRunCache, StartRun, GetRun, ListRuns, CancelRun,"
+        " DeleteRun, GetRunTask, ListRunTasks, TagResource, UntagResource,"
         " ListTagsForResource from its registry, and any other operation from responses queued"
         " with add_response. The request was refused and never left the machine. The test fails"
         " at teardown with it listed, even if the code under test caught this error."

@@ -41,7 +41,7 @@ def test_an_unserved_omics_request_is_refused_without_a_connection_attempt(
     with pytest.raises(UnservedRequestError):
         client.list_workflows()
     with pytest.raises(UnservedRequestError):
-        client.get_run(id="1234567")
+        client.get_workflow(id="1234567")
 
     assert network_guard.ATTEMPTS[before:] == []
 

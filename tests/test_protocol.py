@@ -283,7 +283,6 @@ def test_members_bound_to_headers_and_json_blobs_are_written_as_botocore_reads_t
                     "members": {
                         "etag": {"shape": "S", "location": "header", "locationName": "ETag"},
                         "count": {"shape": "I", "location": "header", "locationName": "X-Count"},
-                        "ready": {"shape": "B", "location": "header", "locationName": "X-Ready"},
                         "when": {"shape": "T", "location": "header", "locationName": "X-When"},
                         "meta": {"shape": "M", "location": "headers", "locationName": "x-meta-"},
                         "data": {"shape": "Blob"},
@@ -291,7 +290,6 @@ def test_members_bound_to_headers_and_json_blobs_are_written_as_botocore_reads_t
                 },
                 "S": {"type": "string"},
                 "I": {"type": "integer"},
-                "B": {"type": "boolean"},
                 "T": {"type": "timestamp"},
                 "M": {"type": "map", "key": {"shape": "S"}, "value": {"shape": "S"}},
                 "Blob": {"type": "blob"},
@@ -302,7 +300,6 @@ def test_members_bound_to_headers_and_json_blobs_are_written_as_botocore_reads_t
     result = {
         "etag": '"abc"',
         "count": 3,
-        "ready": True,
         "when": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
         "meta": {"owner": "me"},
         "data": b"\x00\x01binary",

@@ -1,0 +1,273 @@
+"""Runs' state: every run the fake holds, its tasks, and the lifecycle they move through.
+
+A run moves through the statuses of its *progress*, one step each time GetRun reads it; its
+tasks follow the run's status unless the test set theirs. The handlers are in ``_runs``.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import secrets
+import threading
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_omics_cache import _model, _protocol, _seed
+from pytest_omics_cache._handlers import Caller, ServiceError
+
+#: The normal lifecycle, which a run started without a script goes through.
+LIFECYCLE = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED")
+ACTIVE = frozenset({"PENDING", "STARTING", "RUNNING", "STOPPING"})
+FINISHED = frozenset({"COMPLETED", "FAILED", "CANCELLED"})
+
+
+@dataclass(eq=False)
+class RunScript:
+    """What the next run(s) the code under test starts go through (``next_runs``)."""
+
+    progress: tuple[str, ...]
+    failureReason: str | None
+    tasks: tuple[Mapping[str, Any], ...]
+    times: int | None
+    fired: int = 0
+
+
+@dataclass(eq=False)
+class StoredRun:
+    account: str
+    region: str
+    #: GetRun-shaped fields (boto3 names, Python values), current.
+    data: dict[str, Any]
+    seq: int
+    #: Statuses still to come, one per GetRun.
+    progress: list[str] = field(default_factory=list)
+    failure_reason: str | None = None
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Tasks whose status the test set: they no longer follow the run.
+    pinned: set[str] = field(default_factory=set)
+    body: bytes | None = None
+
+
+def _fields_from_start() -> tuple[str, ...]:
+    """StartRun's members that GetRun reflects (both shapes have them)."""
+    start = _protocol.spec("StartRun").input_shape.members  # type: ignore[attr-defined]
+    get = _model.operation("GetRun").output_shape.members  # type: ignore[union-attr]
+    return tuple(name for name in start if name in get and name != "tags")
+
+
+FROM_START = functools.cache(_fields_from_start)
+
+
+@dataclass
+class RunStore:
+    """Every run the fake holds, per (account, region), in creation order."""
+
+    _runs: dict[tuple[str, str], dict[str, StoredRun]] = field(default_factory=dict)
+    _requests: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+    _scripts: list[RunScript] = field(default_factory=list)
+    _tokens: dict[str, tuple[object, int]] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _seq: int = 0
+    # Fixed seeds: ids and uuids repeat run to run, whatever pytest-randomly does to `random`.
+    _random: random.Random = field(default_factory=lambda: random.Random(20221128 + 1))
+
+    # --- ids and clocks ---
+
+    def new_id(self) -> str:
+        with self._lock:
+            taken = {i for runs in self._runs.values() for i in runs}
+            while True:
+                candidate = str(self._random.randrange(1_000_000, 10_000_000))
+                if candidate not in taken:
+                    return candidate
+
+    def new_uuid(self) -> str:
+        with self._lock:
+            return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    # --- runs ---
+
+    def add(self, run: StoredRun) -> bool:
+        with self._lock:
+            runs = self._runs.setdefault((run.account, run.region), {})
+            if run.data["id"] in runs:
+                return False
+            self._seq += 1
+            run.seq = self._seq
+            runs[run.data["id"]] = run
+            return True
+
+    def get(self, caller: Caller, run_id: str) -> StoredRun:
+        run = self._runs.get((caller.account, caller.region), {}).get(run_id)
+        if run is None:
+            raise ServiceError("ResourceNotFoundException", self._not_found(caller, run_id))
+        return run
+
+    def _not_found(self, caller: Caller, run_id: str) -> str:
+        message = f"Run {run_id} not found."
+        elsewhere = [
+            f"account {a}, region {r}" for (a, r), runs in self._runs.items() if run_id in runs
+        ]
+        if elsewhere:
+            message += (
+                f" [pytest-omics-cache: the request came from account {caller.account}, region"
+                f" {caller.region}; a run with id {run_id} exists in " + "; ".join(elsewhere) + "."
+                " Seed it with region=/account= matching the client, or call from that region.]"
+            )
+        return message
+
+    def remove(self, caller: Caller, run_id: str) -> None:
+        with self._lock:
+            self._runs[(caller.account, caller.region)].pop(run_id, None)
+
+    def listed(self, account: str | None = None, region: str | None = None) -> list[StoredRun]:
+        with self._lock:
+            runs = [
+                run
+                for (a, r), held in self._runs.items()
+                if (account is None or a == account) and (region is None or r == region)
+                for run in held.values()
+            ]
+        return sorted(runs, key=lambda run: run.seq)
+
+    def uses_cache(self, account: str, region: str, cache_id: str) -> list[str]:
+        """Ids of the unfinished runs that use run cache ``cache_id``."""
+        with self._lock:
+            return [
+                run.data["id"]
+                for run in self._runs.get((account, region), {}).values()
+                if run.data.get("cacheId") == cache_id and run.data["status"] in ACTIVE
+            ]
+
+    # --- requests, scripts, paging ---
+
+    def remember_request(
+        self, caller: Caller, request_id: str, fingerprint: str, run_id: str | None = None
+    ) -> str | None:
+        """The run an earlier StartRun with this requestId made, if its parameters match;
+        ConflictException if they do not. With ``run_id``, remembers this one."""
+        key = (caller.account, caller.region, request_id)
+        with self._lock:
+            if run_id is not None:
+                self._requests[key] = (fingerprint, run_id)
+                return run_id
+            earlier = self._requests.get(key)
+        if earlier is None:
+            return None
+        if earlier[0] != fingerprint:
+            raise ServiceError(
+                "ConflictException",
+                f"requestId {request_id} was already used to start run {earlier[1]} with"
+                " different parameters.",
+            )
+        return earlier[1]
+
+    def add_script(self, script: RunScript) -> RunScript:
+        with self._lock:
+            self._scripts.append(script)
+        return script
+
+    def next_script(self) -> RunScript | None:
+        with self._lock:
+            for script in self._scripts:
+                if script.times is None or script.fired < script.times:
+                    script.fired += 1
+                    return script
+        return None
+
+    def page(
+        self,
+        scope: object,
+        token: str | None,
+        items: list[Any],
+        key: Callable[[Any], int],
+        size: int,
+    ) -> tuple[list[Any], str | None]:
+        """A page of ``items`` (in ``key`` order) after ``token``, and the next page's token.
+        A token is tied to ``scope`` (the caller and what was listed)."""
+        after = 0
+        if token is not None:
+            found = self._tokens.get(token)
+            if found is None or found[0] != scope:
+                raise ServiceError(
+                    "ValidationException",
+                    f"Invalid startingToken '{token}': it was not issued for this request.",
+                )
+            after = found[1]
+        rest = [item for item in items if key(item) > after]
+        if len(rest) <= size:
+            return rest, None
+        # Random, not seeded: a token from another fake (an earlier test) must not resolve here.
+        next_token = secrets.token_urlsafe(18)
+        with self._lock:
+            self._tokens[next_token] = (scope, key(rest[size - 1]))
+        return rest[:size], next_token
+
+
+# --- lifecycle -----------------------------------------------------------------------------------
+
+
+def set_status(run: StoredRun, status: str, failure_reason: str | None = None) -> None:
+    """Move ``run`` (and the tasks that follow it) to ``status``, with the times it implies."""
+    data = run.data
+    data["status"] = status
+    now = _seed.now()
+    if status in ("RUNNING", "STOPPING", "COMPLETED"):
+        data.setdefault("startTime", now)
+    if status in FINISHED:
+        data["stopTime"] = now
+        run.progress.clear()
+    if status == "FAILED":
+        data["failureReason"] = failure_reason or run.failure_reason or "The run failed."
+    for task_id, task in run.tasks.items():
+        if task_id not in run.pinned:
+            _task_status(task, status, now)
+    run.body = None
+
+
+def _task_status(task: dict[str, Any], status: str, now: Any) -> None:
+    task["status"] = status
+    if status in ("RUNNING", "STOPPING", "COMPLETED"):
+        task.setdefault("startTime", now)
+    if status in FINISHED:
+        task["stopTime"] = now
+
+
+def advance(run: StoredRun) -> None:
+    """After a GetRun: one step along the run's progress."""
+    if run.progress:
+        set_status(run, run.progress.pop(0))
+
+
+def _task(
+    run: StoredRun, store: RunStore, cache_uri: str | None, given: Mapping[str, Any]
+) -> dict[str, Any]:
+    task_id = given.get("taskId") or store.new_id()
+    task: dict[str, Any] = {
+        "taskId": task_id,
+        "status": run.data["status"] if run.data["status"] != "DELETED" else "CANCELLED",
+        "creationTime": run.data["creationTime"],
+        "uuid": store.new_uuid(),
+        **{k: v for k, v in given.items() if k != "taskId"},
+    }
+    if task.get("cacheHit") and "cacheS3Uri" not in task and cache_uri is not None:
+        # The documented layout: {cache's cacheS3Uri}{runId}/{taskId}/{cache entry uuid}/
+        task["cacheS3Uri"] = f"{cache_uri}{run.data['id']}/{task_id}/{store.new_uuid()}/"
+    return task
+
+
+def add_tasks(
+    run: StoredRun, store: RunStore, cache_uri: str | None, tasks: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    added = []
+    with store._lock:
+        for given in tasks:
+            task = _task(run, store, cache_uri, given)
+            if "status" in given:
+                run.pinned.add(task["taskId"])
+            run.tasks[task["taskId"]] = task
+            added.append(task)
+    return added
