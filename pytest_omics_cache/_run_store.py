@@ -256,7 +256,20 @@ def _task(
     if task.get("cacheHit") and "cacheS3Uri" not in task and cache_uri is not None:
         # The documented layout: {cache's cacheS3Uri}{runId}/{taskId}/{cache entry uuid}/
         task["cacheS3Uri"] = f"{cache_uri}{run.data['id']}/{task_id}/{store.new_uuid()}/"
-    return task
+    return in_model("GetRunTask", task)
+
+
+def in_model(operation: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the members this botocore's model of ``operation``'s output lacks (an
+    older model has no task ``uuid``, for one)."""
+    members = _output_members(operation)
+    return {k: v for k, v in data.items() if k in members}
+
+
+@functools.cache
+def _output_members(operation: str) -> frozenset[str]:
+    output = _model.operation(operation).output_shape
+    return frozenset(output.members) if output is not None else frozenset()
 
 
 def add_tasks(

@@ -25,6 +25,7 @@ from pytest_omics_cache._run_store import (
     StoredRun,
     add_tasks,
     advance,
+    in_model,
     set_status,
 )
 from pytest_omics_cache._tags import Taggable
@@ -69,10 +70,7 @@ def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> by
         run = _new_run(backend, caller, params)
         store.remember_request(caller, params["requestId"], fingerprint, run.data["id"])
     data = run.data
-    answer = {k: data[k] for k in ("arn", "id", "status", "tags", "uuid", "runOutputUri")}
-    if "networkingMode" in data:
-        answer["networkingMode"] = data["networkingMode"]
-    return _answers.output_body(_protocol.spec("StartRun"), answer)
+    return _answers.output_body(_protocol.spec("StartRun"), in_model("StartRun", data))
 
 
 def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> StoredRun:
@@ -104,15 +102,18 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     run = StoredRun(
         caller.account,
         caller.region,
-        {
-            "arn": run_arn(caller, run_id),
-            "id": run_id,
-            **fields,
-            "creationTime": _seed.now(),
-            "tags": dict(params.get("tags") or {}),
-            "uuid": store.new_uuid(),
-            "runOutputUri": f"{fields['outputUri'].rstrip('/')}/{run_id}",
-        },
+        in_model(
+            "GetRun",
+            {
+                "arn": run_arn(caller, run_id),
+                "id": run_id,
+                **fields,
+                "creationTime": _seed.now(),
+                "tags": dict(params.get("tags") or {}),
+                "uuid": store.new_uuid(),
+                "runOutputUri": f"{fields['outputUri'].rstrip('/')}/{run_id}",
+            },
+        ),
         0,
         progress[1:],
         script.failureReason if script is not None else None,
