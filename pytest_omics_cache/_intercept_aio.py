@@ -18,6 +18,7 @@ from aiobotocore.endpoint import AioEndpoint
 from aiobotocore.retries.bucket import AsyncTokenBucket
 from aiobotocore.session import AioSession
 from aiobotocore.signers import AioRequestSigner
+from aiobotocore.waiter import AIOWaiter
 from botocore.awsrequest import AWSPreparedRequest
 
 from pytest_omics_cache import _intercept
@@ -123,6 +124,17 @@ def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercep
         sleepers = [c for c in (AioEndpoint, *_subclasses(AioEndpoint)) if "_sleep" in vars(c)]
         found += [(endpoint, "_sleep", sleep) for endpoint in sleepers or [AioEndpoint]]
         found.append((AsyncTokenBucket, "acquire", acquire))
+        record_wait = skip_sleeps_for.waiter_delays.append
+
+        async def wait(self: AIOWaiter, seconds: float) -> None:
+            record_wait(seconds)
+
+        # Waiters sleep between polls in their own `_sleep` (where this aiobotocore has one).
+        found += [
+            (waiter, "_sleep", wait)
+            for waiter in (AIOWaiter, *_subclasses(AIOWaiter))
+            if "_sleep" in vars(waiter)
+        ]
     return found
 
 

@@ -145,3 +145,18 @@ def test_aiobotocore_is_restored_after_the_fake() -> None:
 
     assert vars(AioRequestSigner)["get_auth_instance"] is signer
     assert vars(AioEndpoint)["_sleep"] is sleep
+
+
+@pytest.mark.asyncio
+async def test_async_waiters_poll_without_sleeping(fake_omics: FakeOmics) -> None:
+    async with SESSION.create_client("omics", region_name="us-east-1") as client:
+        started = await client.start_run(
+            workflowId="1234",
+            roleArn="arn:aws:iam::123456789012:role/r",
+            outputUri="s3://team-runs/out/",
+        )
+        await client.get_waiter("run_completed").wait(id=started["id"])
+        run = await client.get_run(id=started["id"])
+
+    assert run["status"] == "COMPLETED"
+    assert fake_omics.waiter_delays == [30, 30, 30, 30]

@@ -6,11 +6,13 @@ that are not ACTIVE, and tells the run where the cached task outputs live.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.exceptions import WaiterError
 
 logger = logging.getLogger(__name__)
 
@@ -115,3 +117,44 @@ def prepare_run(
         "cacheId": cache.id,
         "cacheBehavior": cache.behavior,
     }
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """How a run that was meant to reuse the team's cache went."""
+
+    run_id: str
+    status: str
+    #: The run cache it used, or None when it had to start without one.
+    cache_id: str | None
+    #: Names of the tasks whose outputs came from the cache.
+    cached_tasks: list[str]
+    failure_reason: str | None = None
+
+
+def run_with_cache(
+    client: Any, *, workflow_id: str, role_arn: str, output_uri: str, cache_id: str
+) -> RunReport:
+    """Start ``workflow_id`` with the team's run cache, wait for it, and report which tasks hit
+    the cache. If the cache disappears between resolving it and starting the run, the run
+    starts without one rather than not at all."""
+    arguments = start_run_request(
+        client, workflow_id=workflow_id, role_arn=role_arn, output_uri=output_uri, cache_id=cache_id
+    )
+    try:
+        run_id = client.start_run(**arguments)["id"]
+    except client.exceptions.ResourceNotFoundException:
+        logger.warning("run cache %s vanished; starting the run without a cache", cache_id)
+        arguments = {k: v for k, v in arguments.items() if k not in ("cacheId", "cacheBehavior")}
+        run_id = client.start_run(**arguments)["id"]
+    with contextlib.suppress(WaiterError):  # a FAILED run: reported below
+        client.get_waiter("run_completed").wait(id=run_id)
+    run = client.get_run(id=run_id)
+    tasks = client.get_paginator("list_run_tasks").paginate(id=run_id)
+    return RunReport(
+        run_id=run_id,
+        status=run["status"],
+        cache_id=run.get("cacheId"),
+        cached_tasks=[t["name"] for page in tasks for t in page["items"] if t.get("cacheHit")],
+        failure_reason=run.get("failureReason"),
+    )
