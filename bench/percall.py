@@ -81,6 +81,7 @@ def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
         },
         times=None,
     )
+    run = fake.add_run(workflowId="1234", cacheId=cache["id"], outputUri="s3://bench/out/")
     return {
         "GetRunCache": ("GetRunCache", lambda c: c.get_run_cache(id=cache["id"])),
         "CreateRunCache": (
@@ -98,6 +99,16 @@ def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
             lambda c: c.list_tags_for_resource(resourceArn=cache["arn"]),
         ),
         "GetWorkflow (add_response)": ("GetWorkflow", lambda c: c.get_workflow(id="1234")),
+        "StartRun": (
+            "StartRun",
+            lambda c: c.start_run(
+                workflowId="1234",
+                roleArn="arn:aws:iam::123456789012:role/bench",
+                outputUri="s3://bench/out/",
+                cacheId=cache["id"],
+            ),
+        ),
+        "GetRun": ("GetRun", lambda c: c.get_run(id=run["id"])),
         "injected AccessDenied": (
             "GetRunCache",
             lambda c: _swallow(c, lambda: c.get_run_cache(id="403")),

@@ -10,7 +10,6 @@ import functools
 import random
 import secrets
 import threading
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,22 +70,30 @@ class RunStore:
     _tokens: dict[str, tuple[object, int]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _seq: int = 0
+    _given: set[str] = field(default_factory=set)
     # Fixed seeds: ids and uuids repeat run to run, whatever pytest-randomly does to `random`.
     _random: random.Random = field(default_factory=lambda: random.Random(20221128 + 1))
 
     # --- ids and clocks ---
 
     def new_id(self) -> str:
+        """A fresh 7-digit id of no run or task the store has given out."""
         with self._lock:
-            taken = {i for runs in self._runs.values() for i in runs}
+            draw = self._random.random  # random() is C; randrange() is Python and 3x slower
             while True:
-                candidate = str(self._random.randrange(1_000_000, 10_000_000))
-                if candidate not in taken:
+                candidate = str(1_000_000 + int(draw() * 9_000_000))
+                if candidate not in self._given:
+                    self._given.add(candidate)
                     return candidate
 
     def new_uuid(self) -> str:
+        """A version-4 UUID from the store's fixed-seed sequence."""
         with self._lock:
-            return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+            bits = self._random.getrandbits(128)
+        # What uuid.UUID(int=bits, version=4) gives, for a fraction of its cost.
+        bits = (bits & ~(0xF000 << 64) | (4 << 76)) & ~(0xC000 << 48) | (0x8000 << 48)
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     # --- runs ---
 

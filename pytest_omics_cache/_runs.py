@@ -58,7 +58,8 @@ def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Any:
 
 def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
     store = backend.runs
-    fingerprint = repr(sorted((k, repr(v)) for k, v in params.items() if k != "requestId"))
+    # The parameters that define the run (a requestId replayed with other ones is a conflict).
+    fingerprint = repr(sorted([(k, v) for k, v in params.items() if k != "requestId"], key=_first))
     earlier = store.remember_request(caller, params["requestId"], fingerprint)
     run = None
     if earlier is not None:
@@ -70,7 +71,19 @@ def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> by
         run = _new_run(backend, caller, params)
         store.remember_request(caller, params["requestId"], fingerprint, run.data["id"])
     data = run.data
-    return _answers.output_body(_protocol.spec("StartRun"), in_model("StartRun", data))
+    answer = {name: data[name] for name in _start_answer() if name in data}
+    return _answers.output_body(_protocol.spec("StartRun"), answer)
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
+@functools.cache
+def _start_answer() -> tuple[str, ...]:
+    """StartRunResponse's members (the answer has these and no others)."""
+    output = _model.operation("StartRun").output_shape
+    return tuple(output.members) if output is not None else ()  # type: ignore[attr-defined]
 
 
 def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> StoredRun:
@@ -81,8 +94,9 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
             "ValidationException",
             "A new run needs workflowId (or runId, to run a previous run's workflow again).",
         )
-    fields = {k: v for k, v in (source.data if source else {}).items() if k in FROM_START()}
-    fields.update((k, params[k]) for k in FROM_START() if k in params)
+    from_start = FROM_START()
+    fields = {k: v for k, v in source.data.items() if k in from_start} if source else {}
+    fields.update([(k, v) for k, v in params.items() if k in from_start])
     if "cacheBehavior" in fields and "cacheId" not in fields:
         raise ServiceError(
             "ValidationException", "cacheBehavior applies to a run cache: give cacheId too."
@@ -99,21 +113,19 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     script = store.next_script()
     progress = list(script.progress if script is not None else LIFECYCLE)
     run_id = store.new_id()
+    data = {
+        "arn": run_arn(caller, run_id),
+        "id": run_id,
+        **fields,
+        "creationTime": _seed.now(),
+        "tags": dict(params.get("tags") or {}),
+        "uuid": store.new_uuid(),
+        "runOutputUri": f"{fields['outputUri'].rstrip('/')}/{run_id}",
+    }
     run = StoredRun(
         caller.account,
         caller.region,
-        in_model(
-            "GetRun",
-            {
-                "arn": run_arn(caller, run_id),
-                "id": run_id,
-                **fields,
-                "creationTime": _seed.now(),
-                "tags": dict(params.get("tags") or {}),
-                "uuid": store.new_uuid(),
-                "runOutputUri": f"{fields['outputUri'].rstrip('/')}/{run_id}",
-            },
-        ),
+        data if _model_has_all_run_members() else in_model("GetRun", data),
         0,
         progress[1:],
         script.failureReason if script is not None else None,
@@ -123,6 +135,14 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
         add_tasks(run, store, cache.data["cacheS3Uri"] if cache else None, script.tasks)
     store.add(run)
     return run
+
+
+@functools.cache
+def _model_has_all_run_members() -> bool:
+    """Whether this botocore's GetRun has every member a started run gets (older ones lack
+    some; then the run is filtered to the model's members)."""
+    derived = {"arn", "id", "creationTime", "tags", "uuid", "runOutputUri", "status"}
+    return not derived - set(in_model("GetRun", dict.fromkeys(derived)))
 
 
 def get_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
