@@ -83,7 +83,7 @@ def _first(pair: tuple[str, Any]) -> str:
 def _start_answer() -> tuple[str, ...]:
     """StartRunResponse's members (the answer has these and no others)."""
     output = _model.operation("StartRun").output_shape
-    return tuple(output.members) if output is not None else ()  # type: ignore[attr-defined]
+    return tuple(output.members) if output is not None else ()
 
 
 def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> StoredRun:
