@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pytest_omics_cache._fake import FakeOmics
     from pytest_omics_cache._injections import Injection
     from pytest_omics_cache._mock import mock_omics
+    from pytest_omics_cache._run_store import RunScript
     from pytest_omics_cache._types import CacheBehavior, RunCache, RunCacheStatus
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Injection",
     "RunCache",
     "RunCacheStatus",
+    "RunScript",
     "UnservedRequestError",
     "mock_omics",
 ]
@@ -39,6 +41,7 @@ _HOMES = {
     "Injection": "_injections",
     "RunCache": "_types",
     "RunCacheStatus": "_types",
+    "RunScript": "_run_store",
     "UnservedRequestError": "_errors",
     "mock_omics": "_mock",
 }
