@@ -174,7 +174,7 @@ class RunsApi:
         caller = self._where("set_run_status", region, account)
         _status("set_run_status", status)
         run = self._run("set_run_status", caller, id)
-        with self._runs._lock:
+        with self._runs.lock:
             run.progress.clear()
             set_status(run, status, failureReason)
         return _copy(run.data)
@@ -198,7 +198,7 @@ class RunsApi:
         task = run.tasks.get(taskId)
         if task is None:
             raise ValueError(f"set_task_status: run {id} has no task with taskId={taskId!r}")
-        with self._runs._lock:
+        with self._runs.lock:
             run.pinned.add(taskId)
             task["status"] = status
             if failureReason is not None:

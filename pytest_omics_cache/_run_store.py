@@ -19,8 +19,10 @@ from pytest_omics_cache._handlers import Caller, ServiceError
 
 #: The normal lifecycle, which a run started without a script goes through.
 LIFECYCLE = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED")
-ACTIVE = frozenset({"PENDING", "STARTING", "RUNNING", "STOPPING"})
-FINISHED = frozenset({"COMPLETED", "FAILED", "CANCELLED"})
+#: A run in these statuses can be cancelled, and holds its run cache.
+ACTIVE = ("PENDING", "STARTING", "RUNNING", "STOPPING")
+#: A run in these statuses can be deleted.
+FINISHED = ("COMPLETED", "FAILED", "CANCELLED")
 
 
 @dataclass(eq=False)
@@ -68,7 +70,8 @@ class RunStore:
     _requests: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
     _scripts: list[RunScript] = field(default_factory=list)
     _tokens: dict[str, tuple[object, int]] = field(default_factory=dict)
-    _lock: threading.RLock = field(default_factory=threading.RLock)
+    #: Held for every change, and by handlers across a read-then-change.
+    lock: threading.RLock = field(default_factory=threading.RLock)
     _seq: int = 0
     _given: set[str] = field(default_factory=set)
     # Fixed seeds: ids and uuids repeat run to run, whatever pytest-randomly does to `random`.
@@ -78,7 +81,7 @@ class RunStore:
 
     def new_id(self) -> str:
         """A fresh 7-digit id of no run or task the store has given out."""
-        with self._lock:
+        with self.lock:
             draw = self._random.random  # random() is C; randrange() is Python and 3x slower
             while True:
                 candidate = str(1_000_000 + int(draw() * 9_000_000))
@@ -88,7 +91,7 @@ class RunStore:
 
     def new_uuid(self) -> str:
         """A version-4 UUID from the store's fixed-seed sequence."""
-        with self._lock:
+        with self.lock:
             bits = self._random.getrandbits(128)
         # What uuid.UUID(int=bits, version=4) gives, for a fraction of its cost.
         bits = (bits & ~(0xF000 << 64) | (4 << 76)) & ~(0xC000 << 48) | (0x8000 << 48)
@@ -98,7 +101,7 @@ class RunStore:
     # --- runs ---
 
     def add(self, run: StoredRun) -> bool:
-        with self._lock:
+        with self.lock:
             runs = self._runs.setdefault((run.account, run.region), {})
             if run.data["id"] in runs:
                 return False
@@ -127,11 +130,11 @@ class RunStore:
         return message
 
     def remove(self, caller: Caller, run_id: str) -> None:
-        with self._lock:
+        with self.lock:
             self._runs[(caller.account, caller.region)].pop(run_id, None)
 
     def listed(self, account: str | None = None, region: str | None = None) -> list[StoredRun]:
-        with self._lock:
+        with self.lock:
             runs = [
                 run
                 for (a, r), held in self._runs.items()
@@ -142,7 +145,7 @@ class RunStore:
 
     def uses_cache(self, account: str, region: str, cache_id: str) -> list[str]:
         """Ids of the unfinished runs that use run cache ``cache_id``."""
-        with self._lock:
+        with self.lock:
             return [
                 run.data["id"]
                 for run in self._runs.get((account, region), {}).values()
@@ -157,7 +160,7 @@ class RunStore:
         """The run an earlier StartRun with this requestId made, if its parameters match;
         ConflictException if they do not. With ``run_id``, remembers this one."""
         key = (caller.account, caller.region, request_id)
-        with self._lock:
+        with self.lock:
             if run_id is not None:
                 self._requests[key] = (fingerprint, run_id)
                 return run_id
@@ -173,12 +176,12 @@ class RunStore:
         return earlier[1]
 
     def add_script(self, script: RunScript) -> RunScript:
-        with self._lock:
+        with self.lock:
             self._scripts.append(script)
         return script
 
     def next_script(self) -> RunScript | None:
-        with self._lock:
+        with self.lock:
             for script in self._scripts:
                 if script.times is None or script.fired < script.times:
                     script.fired += 1
@@ -209,7 +212,7 @@ class RunStore:
             return rest, None
         # Random, not seeded: a token from another fake (an earlier test) must not resolve here.
         next_token = secrets.token_urlsafe(18)
-        with self._lock:
+        with self.lock:
             self._tokens[next_token] = (scope, key(rest[size - 1]))
         return rest[:size], next_token
 
@@ -283,7 +286,7 @@ def add_tasks(
     run: StoredRun, store: RunStore, cache_uri: str | None, tasks: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     added = []
-    with store._lock:
+    with store.lock:
         for given in tasks:
             task = _task(run, store, cache_uri, given)
             if "status" in given:

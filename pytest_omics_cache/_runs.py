@@ -147,7 +147,7 @@ def _model_has_all_run_members() -> bool:
 
 def get_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
     store = backend.runs
-    with store._lock:
+    with store.lock:
         run = store.get(caller, params["id"])
         body = run.body
         if body is None:
@@ -187,30 +187,28 @@ def list_runs(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> by
     return _answers.output_body(_protocol.spec("ListRuns"), result)
 
 
+def _conflict_unless(run: StoredRun, allowed: tuple[str, ...], action: str) -> None:
+    status = run.data["status"]
+    if status not in allowed:
+        statuses = ", ".join(allowed[:-1]) + f" or {allowed[-1]}"
+        raise ServiceError(
+            "ConflictException",
+            f"Run {run.data['id']} is {status}; only a {statuses} run can be {action}.",
+        )
+
+
 def cancel_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    with backend.runs._lock:
+    with backend.runs.lock:
         run = backend.runs.get(caller, params["id"])
-        status = run.data["status"]
-        if status not in ACTIVE:
-            raise ServiceError(
-                "ConflictException",
-                f"Run {params['id']} is {status}; only a PENDING, STARTING, RUNNING or STOPPING"
-                " run can be cancelled.",
-            )
+        _conflict_unless(run, ACTIVE, "cancelled")
         set_status(run, "CANCELLED")
     return b""
 
 
 def delete_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    with backend.runs._lock:
+    with backend.runs.lock:
         run = backend.runs.get(caller, params["id"])
-        status = run.data["status"]
-        if status not in FINISHED:
-            raise ServiceError(
-                "ConflictException",
-                f"Run {params['id']} is {status}; only a COMPLETED, FAILED or CANCELLED run can"
-                " be deleted.",
-            )
+        _conflict_unless(run, FINISHED, "deleted")
         backend.runs.remove(caller, params["id"])
     return b""
 
@@ -262,7 +260,7 @@ def _change_tags(
     run_id: str,
     change: Callable[[dict[str, str]], dict[str, str]],
 ) -> None:
-    with backend.runs._lock:
+    with backend.runs.lock:
         run = backend.runs.get(caller, run_id)
         run.data["tags"] = change(dict(run.data["tags"]))
         run.body = None
