@@ -29,7 +29,7 @@ def _fixture_body() -> None:
     fake = FakeOmics()
     with fake._activated():
         pass
-    assert fake._unfired_injections_error() is None
+    assert fake._teardown_error() is None
 
 
 def _mock_omics() -> None:
