@@ -96,12 +96,18 @@ class Activation:
         #: Who started it, e.g. "the fake_omics fixture of tests/test_x.py::test_y".
         self.origin = origin
         self._undo: Undo = []
+        #: Unsets the active service: the first step of every stop, so no hook serves a
+        #: request while the others are being taken out (late hooks included).
+        self._deactivate: Callable[[], None] | None = None
 
     def stop(self) -> None:
         """Put back every attribute the start changed. Stopping twice is a no-op."""
         global _current
         with _lock:
             try:
+                deactivate, self._deactivate = self._deactivate, None
+                if deactivate is not None:
+                    deactivate()
                 _undo(self._undo)
             finally:
                 if _current is self:
@@ -171,7 +177,7 @@ def _install(activation: Activation, skip_sleeps: bool) -> None:
     if watched:
         undo.append(ImportWatcher(watched).install())
     # Last: until the service is set, every hook above passes requests to botocore untouched.
-    _apply([(_intercept, "_active", service)], undo)
+    activation._deactivate = patch(_intercept, "_active", service)
 
 
 def _optional_transports(

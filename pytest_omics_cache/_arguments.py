@@ -80,6 +80,14 @@ def check_params(method: str, operation: str, params: Mapping[str, Any] | None) 
             f"{method}: params names {', '.join(map(repr, unknown))}, which {operation} requests"
             f" do not have; their parameters are: {', '.join(members)}"
         )
+    for name in params:
+        kind = members[name].type_name
+        if kind in ("timestamp", "blob"):
+            raise ValueError(
+                f"{method}: params cannot match on {name}, a {kind}: requests are matched on their"
+                f" parameters as read back from the wire, where a {kind} is text. Leave it out,"
+                " and narrow on another parameter."
+            )
     problems = [
         violation.author_message()
         for name, value in params.items()

@@ -316,7 +316,7 @@ class FakeOmics(RunsApi):
         _arguments.check_params("add_response", operation, params)
         _arguments.check_times("add_response", times)
         return self._canned.add(
-            CannedResponse(operation, given, None if params is None else dict(params), times)
+            CannedResponse(operation, given, None if params is None else _as_read(params), times)
         )
 
     @property
@@ -396,6 +396,16 @@ def _copy(data: Mapping[str, Any]) -> RunCache:
     # Only `tags` is mutable (datetimes and strings are not): a shallow copy and a fresh tags
     # dict keep the registry safe from the caller, at a fraction of deepcopy's cost.
     return cast(RunCache, {**data, "tags": dict(data["tags"])})
+
+
+def _as_read(value: Any) -> Any:
+    """``value`` as a request's parameters read back from the wire hold it (lists, not tuples),
+    so that it compares equal."""
+    if isinstance(value, Mapping):
+        return {key: _as_read(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_read(item) for item in value]
+    return value
 
 
 def _registry_operations() -> frozenset[str]:

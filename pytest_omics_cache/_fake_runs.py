@@ -14,6 +14,7 @@ from pytest_omics_cache._run_store import (
     RunScript,
     RunStore,
     StoredRun,
+    _task_status,
     add_tasks,
     set_status,
 )
@@ -200,7 +201,7 @@ class RunsApi:
             raise ValueError(f"set_task_status: run {id} has no task with taskId={taskId!r}")
         with self._runs.lock:
             run.pinned.add(taskId)
-            task["status"] = status
+            _task_status(task, status, _seed.now())
             if failureReason is not None:
                 task["failureReason"] = failureReason
         return dict(task)

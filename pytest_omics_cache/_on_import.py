@@ -22,9 +22,10 @@ from typing import Any
 class _HookingLoader(Loader):
     """The module's own loader, with the hook run after it executed the module."""
 
-    def __init__(self, loader: Loader, hook: Callable[[], None]) -> None:
+    def __init__(self, loader: Loader, hook: Callable[[], None], rearm: Callable[[], None]) -> None:
         self._loader = loader
         self._hook = hook
+        self._rearm = rearm
 
     def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         return self._loader.create_module(spec)
@@ -34,8 +35,14 @@ class _HookingLoader(Loader):
         module.__loader__ = self._loader
         if module.__spec__ is not None:
             module.__spec__.loader = self._loader
-        self._loader.exec_module(module)
-        self._hook()
+        try:
+            self._loader.exec_module(module)
+            self._hook()
+        except BaseException:
+            # The import fails and the module leaves sys.modules: the next import of it must
+            # be watched again, or it would come back unhooked.
+            self._rearm()
+            raise
 
     def __getattr__(self, name: str) -> Any:  # get_data, get_resource_reader, ...
         return getattr(self._loader, name)
@@ -62,9 +69,13 @@ class ImportWatcher(MetaPathFinder):
             if spec is not None:
                 if spec.loader is None:  # a namespace package: nothing executes
                     return spec
-                spec.loader = _HookingLoader(spec.loader, hook)
+                spec.loader = _HookingLoader(spec.loader, hook, lambda: self._rearm(fullname, hook))
                 return spec
         return None
+
+    def _rearm(self, name: str, hook: Callable[[], None]) -> None:
+        with self._lock:
+            self._hooks.setdefault(name, hook)
 
     def install(self) -> Callable[[], None]:
         """Put the watcher first in ``sys.meta_path``; returns what takes it out again."""

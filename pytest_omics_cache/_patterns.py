@@ -98,6 +98,11 @@ def translate(pattern: str) -> str:
                 raise NotImplementedError(f"character class intersection in {pattern!r}")
             elif char == "[":
                 raise NotImplementedError(f"nested character class in {pattern!r}")
+        elif char == ".":
+            # Java's "." stops at every line terminator; Python's only at "\n".
+            out.append("[^\n\r\x85\u2028\u2029]")
+            index += 1
+            continue
         elif char == "[":
             in_class = True
             out.append(char)

@@ -146,15 +146,17 @@ def update_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
 
 
 def delete_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    cache = stored(backend, caller, params["id"])
-    runs = backend.runs.uses_cache(caller.account, caller.region, params["id"])
-    if cache.in_use or runs:
-        using = f" ({', '.join(f'run {run}' for run in runs)})" if runs else ""
-        raise ServiceError(
-            "ConflictException",
-            f"Run cache {params['id']} is in use by active runs{using} and cannot be deleted.",
-        )
-    backend.registry.delete(caller.account, caller.region, params["id"])
+    # Under the runs' lock: no run can start with this cache between the check and the delete.
+    with backend.runs.lock:
+        cache = stored(backend, caller, params["id"])
+        runs = backend.runs.uses_cache(caller.account, caller.region, params["id"])
+        if cache.in_use or runs:
+            using = f" ({', '.join(f'run {run}' for run in runs)})" if runs else ""
+            raise ServiceError(
+                "ConflictException",
+                f"Run cache {params['id']} is in use by active runs{using} and cannot be deleted.",
+            )
+        backend.registry.delete(caller.account, caller.region, params["id"])
     return b""
 
 

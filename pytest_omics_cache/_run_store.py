@@ -105,6 +105,7 @@ class RunStore:
             runs = self._runs.setdefault((run.account, run.region), {})
             if run.data["id"] in runs:
                 return False
+            self._given.add(run.data["id"])  # a seeded id is never handed out again
             self._seq += 1
             run.seq = self._seq
             runs[run.data["id"]] = run
@@ -118,9 +119,10 @@ class RunStore:
 
     def _not_found(self, caller: Caller, run_id: str) -> str:
         message = f"Run {run_id} not found."
-        elsewhere = [
-            f"account {a}, region {r}" for (a, r), runs in self._runs.items() if run_id in runs
-        ]
+        with self.lock:
+            elsewhere = [
+                f"account {a}, region {r}" for (a, r), runs in self._runs.items() if run_id in runs
+            ]
         if elsewhere:
             message += (
                 f" [pytest-omics-cache: the request came from account {caller.account}, region"
@@ -239,6 +241,8 @@ def set_status(run: StoredRun, status: str, failure_reason: str | None = None) -
 
 
 def _task_status(task: dict[str, Any], status: str, now: Any) -> None:
+    # Tasks have no DELETED status: a task of a run marked deleted reads as cancelled.
+    status = "CANCELLED" if status == "DELETED" else status
     task["status"] = status
     if status in ("RUNNING", "STOPPING", "COMPLETED"):
         task.setdefault("startTime", now)
@@ -256,13 +260,19 @@ def _task(
     run: StoredRun, store: RunStore, cache_uri: str | None, given: Mapping[str, Any]
 ) -> dict[str, Any]:
     task_id = given.get("taskId") or store.new_id()
+    with store.lock:
+        store._given.add(task_id)
     task: dict[str, Any] = {
         "taskId": task_id,
-        "status": run.data["status"] if run.data["status"] != "DELETED" else "CANCELLED",
         "creationTime": run.data["creationTime"],
         "uuid": store.new_uuid(),
         **{k: v for k, v in given.items() if k != "taskId"},
     }
+    # The task's status (its run's, unless given), with the times that status implies.
+    _task_status(task, given.get("status", run.data["status"]), _seed.now())
+    for moment in ("startTime", "stopTime"):
+        if moment in given:
+            task[moment] = given[moment]
     if task.get("cacheHit") and "cacheS3Uri" not in task and cache_uri is not None:
         # The documented layout: {cache's cacheS3Uri}{runId}/{taskId}/{cache entry uuid}/
         task["cacheS3Uri"] = f"{cache_uri}{run.data['id']}/{task_id}/{store.new_uuid()}/"

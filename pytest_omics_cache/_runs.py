@@ -11,6 +11,7 @@ is in the README.
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -60,16 +61,19 @@ def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> by
     store = backend.runs
     # The parameters that define the run (a requestId replayed with other ones is a conflict).
     fingerprint = repr(sorted([(k, v) for k, v in params.items() if k != "requestId"], key=_first))
-    earlier = store.remember_request(caller, params["requestId"], fingerprint)
-    run = None
-    if earlier is not None:
-        try:
-            run = store.get(caller, earlier)
-        except ServiceError:  # deleted since: the request starts a new run
-            run = None
-    if run is None:
-        run = _new_run(backend, caller, params)
-        store.remember_request(caller, params["requestId"], fingerprint, run.data["id"])
+    # One lock from the requestId check to the stored run: two requests with one requestId
+    # start one run, and a cache cannot be deleted between its check and the run's start.
+    with store.lock:
+        earlier = store.remember_request(caller, params["requestId"], fingerprint)
+        run = None
+        if earlier is not None:
+            try:
+                run = store.get(caller, earlier)
+            except ServiceError:  # deleted since: the request starts a new run
+                run = None
+        if run is None:
+            run = _new_run(backend, caller, params)
+            store.remember_request(caller, params["requestId"], fingerprint, run.data["id"])
     data = run.data
     answer = {name: data[name] for name in _start_answer() if name in data}
     return _answers.output_body(_protocol.spec("StartRun"), answer)
@@ -97,6 +101,9 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     from_start = FROM_START()
     fields = {k: v for k, v in source.data.items() if k in from_start} if source else {}
     fields.update([(k, v) for k, v in params.items() if k in from_start])
+    for name, value in fields.items():  # the run's own copies, not the request's (or source's)
+        if isinstance(value, (dict, list)):
+            fields[name] = copy.deepcopy(value)
     if "cacheBehavior" in fields and "cacheId" not in fields:
         raise ServiceError(
             "ValidationException", "cacheBehavior applies to a run cache: give cacheId too."

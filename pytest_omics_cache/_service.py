@@ -87,8 +87,13 @@ class OmicsService:
         reading = self._readings.get(key)
         if reading is None:
             reading = self._read(request, operation)
-            # A request whose parameters travel in headers is read anew each time.
-            if len(self._readings) < _MAX_READINGS and not reading.operation.header_members:
+            # A request whose parameters travel in headers is read anew each time, and uploads
+            # (a payload body) are not kept at all.
+            if (
+                len(self._readings) < _MAX_READINGS
+                and not reading.operation.header_members
+                and reading.operation.payload is None
+            ):
                 self._readings[key] = reading
         operation_spec, params, problems, malformed, handler = reading
         region = _protocol.request_region(request, self.options.region)

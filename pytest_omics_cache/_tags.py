@@ -36,7 +36,8 @@ def _taggable() -> Mapping[str, Taggable]:
     return {"runCache": _run_caches.TAGGABLE, "run": _runs.TAGGABLE}
 
 
-_ARN = re.compile(r"arn:([a-z0-9-]+):omics:([a-z0-9-]*):([0-9]{12}):([A-Za-z]+)/([^/]+)")
+# The resource part may nest (".../workflow/1/version/v1"): such ARNs go to add_response.
+_ARN = re.compile(r"arn:([a-z0-9-]+):omics:([a-z0-9-]*):([0-9]{12}):([A-Za-z]+)/(.+)")
 
 
 class _Resource(NamedTuple):

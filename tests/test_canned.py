@@ -435,3 +435,24 @@ def test_errors_only_some_operations_declare(
 
     assert raised.value.response["Error"]["Message"] == message
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
+
+
+def test_nested_arns_of_resources_the_fake_does_not_hold_use_add_response(
+    fake_omics: FakeOmics, omics: Any
+) -> None:
+    arn = "arn:aws:omics:us-east-1:123456789012:workflow/1234/version/v1"
+    fake_omics.add_response(
+        "ListTagsForResource", {"tags": {"v": "1"}}, params={"resourceArn": arn}
+    )
+
+    assert omics.list_tags_for_resource(resourceArn=arn)["tags"] == {"v": "1"}
+
+
+def test_params_are_matched_as_read_from_the_wire(fake_omics: FakeOmics, omics: Any) -> None:
+    arn = "arn:aws:omics:us-east-1:123456789012:workflow/1234"
+    fake_omics.add_response("UntagResource", {}, params={"resourceArn": arn, "tagKeys": ("a",)})
+
+    omics.untag_resource(resourceArn=arn, tagKeys=["a"])  # a tuple given, a list read: a match
+
+    with pytest.raises(ValueError, match=r"^add_response: params cannot match on definitionZip"):
+        fake_omics.add_response("CreateWorkflow", {}, params={"definitionZip": b"zip"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import re
 import sys
 import threading
@@ -648,3 +649,47 @@ def test_query_integers_are_ascii_digits_only(fake_omics: FakeOmics, raw: str) -
         400,
         {"message": f"'{raw}' is not a valid integer"},
     )
+
+
+def test_stopping_unsets_the_service_before_any_hook_is_taken_out() -> None:
+    from pytest_omics_cache import _intercept
+
+    seen: list[object] = []
+
+    class Recording(type):
+        def __setattr__(cls, name: str, value: object) -> None:
+            seen.append((name, value, _intercept._active))
+            super().__setattr__(name, value)
+
+    class Library(metaclass=Recording):
+        hook = "original"
+
+    with FakeOmics()._activated():
+        activation = _activation.current()
+        assert activation is not None
+        activation._hook_late(lambda: [(Library, "hook", "hooked")])
+
+    # Put back after the service was unset: no request is served half-unhooked.
+    assert seen[-1] == ("hook", "original", None)
+
+
+def test_a_watched_import_that_fails_is_watched_again(tmp_path: Any) -> None:
+    module = tmp_path / "flaky_transport.py"
+    module.write_text(
+        "import os\nif not os.environ.get('FLAKY_OK'):\n    raise ImportError('not yet')\n"
+    )
+    hooked: list[str] = []
+    sys.path.insert(0, str(tmp_path))
+    remove = ImportWatcher({"flaky_transport": lambda: hooked.append("hooked")}).install()
+    try:
+        with pytest.raises(ImportError, match="not yet"):
+            import flaky_transport
+        os.environ["FLAKY_OK"] = "1"
+        import flaky_transport  # noqa: F401
+    finally:
+        os.environ.pop("FLAKY_OK", None)
+        remove()
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("flaky_transport", None)
+
+    assert hooked == ["hooked"]

@@ -142,3 +142,14 @@ def test_category_patterns_take_non_ascii_letters_by_category(pattern: str) -> N
 
     for value in ("é", "日本", "Ωmega", "١٢٣", "—", "✓", "\u00a0", "\u200b", "\U0001f600"):
         assert matches(prefix + value) == _oracle(pattern, prefix + value), value
+
+
+def test_java_dot_stops_at_every_line_terminator() -> None:
+    # The oracle's "." differs here (it stops only at \n), so Java's rule is checked by itself.
+    matches = _patterns.matcher("s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/(.{1,1024})")
+
+    assert matches("s3://bucket/key")
+    for terminator in ("\n", "\r", "\x85", "\u2028", "\u2029"):
+        assert not matches(f"s3://bucket/a{terminator}b"), repr(terminator)
+    assert _patterns.matcher("[.]")(".")  # a dot in a class is a dot
+    assert not _patterns.matcher("[.]")("x")

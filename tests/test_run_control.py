@@ -289,3 +289,68 @@ def test_ugbio_omics_style_code_runs_end_to_end(fake_omics: FakeOmics, omics: An
     cache = fake_omics.run_caches()[0]
     assert path == f"{cache['cacheS3Uri']}{run_id}"
     assert re.fullmatch(r"s3://team-caches/wgs/" + UUID_FOLDER + run_id, path)
+
+
+def test_a_seeded_id_is_never_given_to_a_started_run(fake_omics: FakeOmics, omics: Any) -> None:
+    from pytest_omics_cache._run_store import RunStore
+
+    first = RunStore().new_id()  # the id a fresh fake hands out first
+    fake_omics.add_run(id=first, name="seeded")
+
+    started = _start(omics)
+
+    assert started != first
+    assert omics.get_run(id=first)["name"] == "seeded"
+
+
+def test_tasks_of_a_finished_seed_have_their_times(fake_omics: FakeOmics, omics: Any) -> None:
+    run = fake_omics.add_run(status="COMPLETED", tasks=[{"name": "a"}])
+
+    [task] = omics.list_run_tasks(id=run["id"])["items"]
+    full = omics.get_run_task(id=run["id"], taskId=task["taskId"])
+
+    assert full["status"] == "COMPLETED"
+    assert full["stopTime"] >= full["startTime"]
+
+
+def test_a_deleted_run_has_cancelled_tasks(fake_omics: FakeOmics, omics: Any) -> None:
+    run = fake_omics.add_run(status="RUNNING", tasks=[{"name": "a"}])
+
+    fake_omics.set_run_status(run["id"], "DELETED")
+
+    [task] = omics.list_run_tasks(id=run["id"])["items"]
+    assert task["status"] == "CANCELLED"  # tasks have no DELETED status
+
+
+def test_the_run_keeps_its_own_copy_of_the_parameters(fake_omics: FakeOmics, omics: Any) -> None:
+    run_id = _start(omics, parameters={"sample": "a"})
+
+    fake_omics.get_call("StartRun").params["parameters"]["sample"] = "changed"
+
+    assert omics.get_run(id=run_id)["parameters"] == {"sample": "a"}
+
+
+def test_one_request_id_starts_one_run_from_many_threads(fake_omics: FakeOmics) -> None:
+    import threading
+
+    import boto3
+
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        client = boto3.session.Session().client("omics", region_name="us-east-1")
+        barrier.wait(timeout=30)
+        try:
+            _start(client, requestId="same")
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert len(fake_omics.runs()) == 1
