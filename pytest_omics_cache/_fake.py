@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from pytest_omics_cache import _arguments, _model, _seed, _teardown, _validate
+from pytest_omics_cache import _arguments, _model, _seed, _summary, _teardown, _validate
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._canned import CannedResponse, CannedResponses
 from pytest_omics_cache._fake_runs import RunsApi
@@ -345,6 +345,19 @@ class FakeOmics(RunsApi):
         __tracebackhide__ = True
         _arguments.check_operation("get_call", operation)
         return self._calls.single(operation)
+
+    def summary(self) -> str:
+        """What this fake has served and holds, as text: the calls (operation, region, status,
+        error), the run caches and runs per account and region, unserved requests, unfired
+        injections and responses, and a note when requests came from a region or account other
+        than where things are held. A failing test's report shows it as its ``fake_omics``
+        section."""
+        return _summary.summary(
+            calls=self._calls.select(None),
+            caches=[(c.account, c.region, c.data["id"]) for c in self._registry.all()],
+            runs=[(r.account, r.region, r.data["id"]) for r in self._runs.listed()],
+            unfired=[*self._injections.unfired(), *self._canned.unfired()],
+        )
 
     def _start(self, origin: str) -> Activation:
         """Serve omics requests from this fake until the returned activation is stopped."""

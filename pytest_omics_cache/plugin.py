@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 _SUITE_OPTIONS: pytest.StashKey[Options] = pytest.StashKey()
 _NOT_PASSED = pytest.StashKey[bool]()
+_FAKE: pytest.StashKey[FakeOmics] = pytest.StashKey()
 
 # One ini option per field of Options: name, type, help, and the default as the ini holds it
 # (a test checks these defaults against Options' own).
@@ -117,6 +118,13 @@ class _Outcomes:
             # A test that failed, errored, was skipped or xfailed gets no second, confusing
             # error about injections it never reached.
             item.stash[_NOT_PASSED] = True
+        fake = item.stash.get(_FAKE, None)
+        if fake is not None:
+            if report.failed and report.when in ("call", "teardown"):
+                # What the fake saw, beside the failure, as pytest shows captured logs.
+                report.sections.append(("fake_omics", fake.summary()))
+            if report.when == "teardown":
+                del item.stash[_FAKE]  # items live for the whole session; fakes must not
         return report
 
 
@@ -142,6 +150,7 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
         except ValueError as error:
             pytest.fail(f"@pytest.mark.fake_omics: {error}", pytrace=False)
     fake = FakeOmics._from_options(options)
+    request.node.stash[_FAKE] = fake
     activation = fake._start(f"the fake_omics fixture of {request.node.nodeid}")
     try:
         yield fake
