@@ -44,8 +44,9 @@ class CannedResponse:
     def describe(self) -> str:
         """One line for the teardown check and for the explanation of a miss."""
         narrowed = "" if self.params is None else f" for params={dict(self.params)!r}"
-        wanted = "every time" if self.times is None else f"{self.times} time(s)"
-        return f"{self.operation} response{narrowed}: fired {self.fired} of {wanted}"
+        if self.times is None:
+            return f"{self.operation} response{narrowed}: fired {self.fired} time(s), no limit"
+        return f"{self.operation} response{narrowed}: fired {self.fired} of {self.times} time(s)"
 
     def mismatch(self, params: Mapping[str, Any]) -> str | None:
         """Why this response does not answer a request with ``params``; None if it does."""

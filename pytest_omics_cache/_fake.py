@@ -100,6 +100,9 @@ class FakeOmics(RunsApi):
         tags: Mapping[str, str] | None = None,
         region: str | None = None,
         account: str | None = None,
+        # CreateRunCache's name, not GetRunCache's: accepted only to say so (typed None, so
+        # mypy flags it too).
+        cacheS3Location: None = None,
     ) -> RunCache:
         """Store a run cache and return exactly what ``get_run_cache(id=...)`` will return for it
         (without ``ResponseMetadata``).
@@ -110,6 +113,13 @@ class FakeOmics(RunsApi):
         from the response, as the service omits them.
         """
         __tracebackhide__ = True
+        if cacheS3Location is not None:
+            raise ValueError(
+                f"add_run_cache: cacheS3Location={cacheS3Location!r} is CreateRunCache's parameter;"
+                " a stored run cache has cacheS3Uri, where CreateRunCache puts the cache's own"
+                " folder under the location: give cacheS3Uri='s3://bucket/prefix/folder/' (or"
+                " leave it out for s3://omics-run-cache-{account}-{region}/{id}/)"
+            )
         where = self._options
         if region is not None or account is not None:
             where = Options(

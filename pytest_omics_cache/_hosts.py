@@ -35,6 +35,20 @@ def dns_suffixes() -> tuple[str, ...]:
 
 
 @functools.cache
+def known_regions() -> frozenset[str]:
+    """Every region botocore's endpoint data names, in every partition."""
+    from pytest_omics_cache import _model
+
+    loader = _model.session().get_component("data_loader")
+    found: set[str] = set()
+    for partition in loader.load_data("endpoints")["partitions"]:
+        found.update(partition.get("regions", {}))
+    for partition in loader.load_data("partitions")["partitions"]:
+        found.update(partition.get("regions", {}))
+    return frozenset(region for region in found if not region.endswith("-global"))
+
+
+@functools.cache
 def _host_pattern() -> re.Pattern[str]:
     suffixes = "|".join(re.escape(suffix) for suffix in dns_suffixes())
     return re.compile(rf"(?:[a-z0-9-]+-)?omics(?:-fips)?\.([a-z0-9-]+)\.(?:{suffixes})\.?")

@@ -74,9 +74,12 @@ class Injection:
             for name, value in (("id", self.id), ("region", self.region))
             if value is not None
         )
-        wanted = "every time" if self.times is None else f"{self.times} time(s)"
         after = f" after {self.after} request(s)" if self.after else ""
-        return f"{self.code} on {target}{narrowed}: fired {self.fired} of {wanted}{after}"
+        if self.times is None:
+            return f"{self.code} on {target}{narrowed}: fired {self.fired} time(s), no limit{after}"
+        return (
+            f"{self.code} on {target}{narrowed}: fired {self.fired} of {self.times} time(s){after}"
+        )
 
     @property
     def unfired(self) -> bool:

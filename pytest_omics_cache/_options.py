@@ -46,6 +46,18 @@ class Options:
             raise ValueError(
                 f"region={self.region!r} is not an AWS region name (expected e.g. 'us-east-1')"
             )
+        from pytest_omics_cache import _hosts
+
+        known = _hosts.known_regions()
+        if self.region not in known:
+            import difflib
+
+            nearest = difflib.get_close_matches(self.region, sorted(known), n=3, cutoff=0.6)
+            hint = f"; the nearest it knows: {', '.join(nearest)}" if nearest else ""
+            raise ValueError(
+                f"region={self.region!r} is not a region botocore knows{hint}"
+                " (requests to it could never be made)"
+            )
         for flag in ("real_sleep", "assert_all_errors_fired", "assert_all_requests_served"):
             if not isinstance(getattr(self, flag), bool):
                 raise ValueError(f"{flag}={getattr(self, flag)!r} must be True or False")

@@ -62,7 +62,6 @@ _INI: dict[str, tuple[str, Literal["string", "bool"], str, str | bool]] = {
         "1000",
     ),
 }
-_INI_NAMES = ", ".join(ini for ini, _, _, _ in _INI.values())
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -82,24 +81,39 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             values[name] = config.getini(ini)
         except (ValueError, pytest.UsageError) as error:  # pytest converting a bool ini value
-            raise pytest.UsageError(
-                f"pytest-omics-cache ini option ({_INI_NAMES}): {ini}: {error}"
-            ) from None
+            raise pytest.UsageError(f"pytest-omics-cache ini option {ini}: {error}") from None
     if all(values[name] == default for name, (_, _, _, default) in _INI.items()):
         return  # nothing configured: nothing to import or check now
     try:
         values["max_run_caches"] = int(values["max_run_caches"])
     except ValueError:
         raise pytest.UsageError(
-            f"pytest-omics-cache ini option ({_INI_NAMES}): fake_omics_max_run_caches="
-            f"{values['max_run_caches']!r} must be a whole number"
+            "pytest-omics-cache ini option fake_omics_max_run_caches:"
+            f" {values['max_run_caches']!r} must be a whole number"
         ) from None
     from pytest_omics_cache._options import Options
 
     try:
         config.stash[_SUITE_OPTIONS] = Options(**values).validated()
     except ValueError as error:
-        raise pytest.UsageError(f"pytest-omics-cache ini option ({_INI_NAMES}): {error}") from None
+        # Name the one option at fault: the first that is refused on its own.
+        bad = next(
+            (
+                ini
+                for name, (ini, _, _, _) in _INI.items()
+                if not _valid(Options, {name: values[name]})
+            ),
+            "",
+        )
+        raise pytest.UsageError(f"pytest-omics-cache ini option {bad}: {error}") from None
+
+
+def _valid(options: Any, values: dict[str, Any]) -> bool:
+    try:
+        options(**values).validated()
+    except ValueError:
+        return False
+    return True
 
 
 class _Outcomes:
@@ -143,12 +157,15 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
     options = request.config.stash.get(_SUITE_OPTIONS, None) or Options()
     marker = request.node.get_closest_marker("fake_omics")
     if marker is not None:
+        problem = None
         try:
             if marker.args:
                 raise ValueError("takes keyword arguments only, e.g. region='eu-west-1'")
             options = options.updated(marker.kwargs, source="@pytest.mark.fake_omics").validated()
         except ValueError as error:
-            pytest.fail(f"@pytest.mark.fake_omics: {error}", pytrace=False)
+            problem = str(error)
+        if problem is not None:  # failed outside the except: reported once, not chained
+            pytest.fail(f"@pytest.mark.fake_omics: {problem}", pytrace=False)
     fake = FakeOmics._from_options(options)
     request.node.stash[_FAKE] = fake
     activation = fake._start(f"the fake_omics fixture of {request.node.nodeid}")

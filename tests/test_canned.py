@@ -116,8 +116,8 @@ def test_a_miss_is_explained(fake_omics: FakeOmics, omics: Any) -> None:
         " GetWorkflow response(s) matches:",
         "  1. GetWorkflow response for params={'id': '9'}: fired 0 of 1 time(s): the request has"
         " id='1234', not '9'",
-        "  2. GetWorkflow response for params={'type': 'PRIVATE'}: fired 0 of every time: the"
-        " request has no type (expected 'PRIVATE')",
+        "  2. GetWorkflow response for params={'type': 'PRIVATE'}: fired 0 time(s), no limit:"
+        " the request has no type (expected 'PRIVATE')",
         "  3. GetWorkflow response: fired 1 of 1 time(s): used up",
         'To serve it, queue an answer: fake_omics.add_response("GetWorkflow", {...},'
         " params={'id': '1234'}), {...} being the GetWorkflowResponse members as boto3 returns"

@@ -304,7 +304,7 @@ def test_handle_describes_itself() -> None:
         " after 1 request(s)"
     )
     assert fake.add_error("ConflictException", operation=None, times=None).describe() == (
-        "ConflictException on any operation: fired 0 of every time"
+        "ConflictException on any operation: fired 0 time(s), no limit"
     )
 
 

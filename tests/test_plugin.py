@@ -271,7 +271,12 @@ def test_ini_max_run_caches_must_be_a_number(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider")
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*fake_omics_max_run_caches='many' must be a whole number"])
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: pytest-omics-cache ini option fake_omics_max_run_caches: 'many' must be a whole"
+            " number"
+        ]  # fmt: skip
+    )
 
 
 def test_a_bad_flag_in_the_ini_names_the_option(pytester: pytest.Pytester) -> None:
@@ -301,7 +306,9 @@ def test_ini_max_run_caches(pytester: pytest.Pytester) -> None:
         """
     )
 
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    # A subprocess: pytester's in-process runs drop the modules a run imported, and classes
+    # re-imported later would no longer be the ones earlier imports hold.
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize(
@@ -309,18 +316,20 @@ def test_ini_max_run_caches(pytester: pytest.Pytester) -> None:
     [
         (
             "fake_omics_account = 12345",
-            "ERROR: pytest-omics-cache ini option (fake_omics_region, fake_omics_account,"
-            " fake_omics_real_sleep, fake_omics_assert_all_errors_fired,"
-            " fake_omics_assert_all_requests_served, fake_omics_max_run_caches):"
-            " account='12345' is not an AWS account id: Member must have length greater than or"
-            " equal to 12 (model shape AwsAccountId)",
+            "ERROR: pytest-omics-cache ini option fake_omics_account: account='12345' is not an"
+            " AWS account id: Member must have length greater than or equal to 12 (model shape"
+            " AwsAccountId)",
         ),
         (
             "fake_omics_region = Europe",
-            "ERROR: pytest-omics-cache ini option (fake_omics_region, fake_omics_account,"
-            " fake_omics_real_sleep, fake_omics_assert_all_errors_fired,"
-            " fake_omics_assert_all_requests_served, fake_omics_max_run_caches):"
-            " region='Europe' is not an AWS region name (expected e.g. 'us-east-1')",
+            "ERROR: pytest-omics-cache ini option fake_omics_region: region='Europe' is not an"
+            " AWS region name (expected e.g. 'us-east-1')",
+        ),
+        (
+            "fake_omics_region = eu-west-9\nfake_omics_account = 111122223333",
+            "ERROR: pytest-omics-cache ini option fake_omics_region: region='eu-west-9' is not a"
+            " region botocore knows; the nearest it knows: eu-west-3, eu-west-2, eu-west-1"
+            " (requests to it could never be made)",
         ),
     ],
 )
@@ -356,6 +365,12 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester, ini: str, mes
             'fake_omics("eu-west-1")',
             "@pytest.mark.fake_omics: takes keyword arguments only, e.g. region='eu-west-1'",
         ),
+        (
+            'fake_omics(region="us-east-7")',
+            "@pytest.mark.fake_omics: region='us-east-7' is not a region botocore knows; the"
+            " nearest it knows: us-east-2, us-east-1, us-west-2 (requests to it could never be"
+            " made)",
+        ),
     ],
 )
 def test_bad_marker_is_a_clear_setup_error(
@@ -371,11 +386,13 @@ def test_bad_marker_is_a_clear_setup_error(
         """
     )
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rN")
 
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([f"*{message}*"])
     result.stdout.no_fnmatch_line("*Traceback*")
+    result.stdout.no_fnmatch_line("*During handling of the above exception*")
+    assert result.stdout.str().count(message) == 1  # reported once (-r lines are off below)
 
 
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
