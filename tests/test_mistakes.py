@@ -40,7 +40,7 @@ def test_the_mistake_is_named(fake_omics: FakeOmics, call: object, message: str)
 
 
 def test_an_unknown_region_for_the_fake_itself() -> None:
-    with pytest.raises(ValueError, match="^region=") as raised:
+    with pytest.raises(ValueError, match=r"^region=") as raised:
         FakeOmics(region="eu-west-9")
 
     assert str(raised.value) == UNKNOWN_REGION
