@@ -275,7 +275,7 @@ def test_ini_max_run_caches_must_be_a_number(pytester: pytest.Pytester) -> None:
         [
             "ERROR: pytest-omics-cache ini option fake_omics_max_run_caches: 'many' must be a whole"
             " number"
-        ]  # fmt: skip
+        ]
     )
 
 
