@@ -67,6 +67,48 @@ _INI: dict[str, tuple[str, Literal["string", "bool"], str, str | bool]] = {
 def pytest_addoption(parser: pytest.Parser) -> None:
     for ini_name, ini_type, help_text, default in _INI.values():
         parser.addini(ini_name, f"{help_text} Default: {default}.", type=ini_type, default=default)
+    parser.addini(
+        "fake_omics_guard",
+        "Fail any omics request made while no fake is active (never reaching AWS). Default: False.",
+        type="bool",
+        default=False,
+    )
+    parser.getgroup("pytest-omics-cache").addoption(
+        "--fake-omics-guard",
+        action="store_true",
+        default=False,
+        help="fail any omics request made while no fake is active, naming the test; it never"
+        " reaches AWS (the same as the ini option fake_omics_guard = true)",
+    )
+
+
+class _Guard:
+    """Tells the session-wide guard which test is running, for its message."""
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        from pytest_omics_cache import _guard
+
+        _guard.set_test(nodeid)
+
+    def pytest_runtest_logfinish(self) -> None:
+        from pytest_omics_cache import _guard
+
+        _guard.set_test(None)
+
+
+def _start_guard(config: pytest.Config) -> None:
+    try:
+        wanted = config.getoption("fake_omics_guard") or config.getini("fake_omics_guard")
+    except (ValueError, pytest.UsageError) as error:
+        raise pytest.UsageError(
+            f"pytest-omics-cache ini option fake_omics_guard: {error}"
+        ) from None
+    if not wanted:
+        return
+    from pytest_omics_cache import _guard
+
+    config.add_cleanup(_guard.install())
+    config.pluginmanager.register(_Guard(), "pytest-omics-cache-guard")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,6 +118,7 @@ def pytest_configure(config: pytest.Config) -> None:
         " assert_all_requests_served=..., max_run_caches=...): options of the fake_omics"
         " fixture for this test.",
     )
+    _start_guard(config)
     values: dict[str, Any] = {}
     for name, (ini, _, _, _) in _INI.items():
         try:
