@@ -1,0 +1,56 @@
+"""Every Python snippet of the README runs as written, so none can rot unnoticed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+PREAMBLE = "import boto3\nimport pytest\n\n"
+_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+_TEST = re.compile(r"^(?:async )?def test_", re.M)
+
+
+def _snippets(text: str) -> list[str]:
+    return [b for b in _BLOCK.findall(text) if not b.startswith("# fragment")]
+
+
+def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, text: str) -> Any:
+    # pytest-asyncio on: one snippet is an async test.
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly -p no:xdist -p no:hypothesispytest")
+    snippets = _snippets(text)
+    for number, snippet in enumerate(snippets, 1):
+        pytester.makepyfile(**{f"test_readme_snippet_{number:02d}": PREAMBLE + snippet})
+    return pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function"
+    ), sum(len(_TEST.findall(s)) for s in snippets)
+
+
+def test_every_readme_snippet_runs(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = README.read_text()
+    assert len(_snippets(text)) >= 10
+    assert sum(1 for b in _BLOCK.findall(text) if b.startswith("# fragment")) <= 2
+
+    result, tests = _run(pytester, monkeypatch, text)
+
+    result.assert_outcomes(passed=tests)
+
+
+def test_a_broken_snippet_fails_the_check(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The README's own mistake of old: Config used, never imported.
+    broken = README.read_text().replace(
+        "from botocore.config import Config\n\nclient = boto3.client(", "client = boto3.client("
+    )
+    assert broken != README.read_text()
+
+    result, _ = _run(pytester, monkeypatch, broken)
+
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*NameError: name 'Config' is not defined*"])
