@@ -30,14 +30,16 @@ from pytest_omics_cache._service import OmicsService
 
 #: (owner, attribute name, the value it has while a fake is active)
 Patch = tuple[object, str, object]
-Undo = list[Callable[[], None]]
+#: One step to undo: an attribute to set back, as (owner, name, original), or a function.
+Step = tuple[object, str, object] | Callable[[], None]
+Undo = list[Step]
 
 # Reentrant: a transport hooked late takes it inside an import that may run under it.
 _lock = threading.RLock()
 _current: Activation | None = None
 
 
-def patch(owner: object, name: str, replacement: object) -> Callable[[], None]:
+def patch(owner: object, name: str, replacement: object) -> Step:
     """Set ``owner.name`` to ``replacement``; returns what puts the original back."""
     try:
         original = vars(owner)[name]
@@ -52,7 +54,8 @@ def patch(owner: object, name: str, replacement: object) -> Callable[[], None]:
             " be kept from the network. See 'Supported versions' in the README."
         ) from None
     setattr(owner, name, replacement)
-    return functools.partial(setattr, owner, name, original)
+    # (owner, name, original): a tuple, not a partial, since every test makes a score of them.
+    return (owner, name, original)
 
 
 def _qualified(owner: object) -> str:
@@ -81,7 +84,10 @@ def _undo(undo: Undo) -> None:
     while undo:
         step = undo.pop()
         try:
-            step()
+            if type(step) is tuple:
+                setattr(*step)
+            else:
+                step()  # type: ignore[operator]
         except BaseException as error:  # pragma: no cover - setattr back does not fail
             failures.append(error)
     if failures:  # pragma: no cover
@@ -98,7 +104,7 @@ class Activation:
         self._undo: Undo = []
         #: Unsets the active service: the first step of every stop, so no hook serves a
         #: request while the others are being taken out (late hooks included).
-        self._deactivate: Callable[[], None] | None = None
+        self._deactivate: Step | None = None
 
     def stop(self) -> None:
         """Put back every attribute the start changed. Stopping twice is a no-op."""
@@ -107,7 +113,7 @@ class Activation:
             try:
                 deactivate, self._deactivate = self._deactivate, None
                 if deactivate is not None:
-                    deactivate()
+                    _undo([deactivate])
                 _undo(self._undo)
             finally:
                 if _current is self:

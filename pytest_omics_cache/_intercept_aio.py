@@ -8,6 +8,7 @@ for the same reasons as botocore's: fake credentials, and no backoff sleeps.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -121,8 +122,8 @@ def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercep
             return True
 
         # Each endpoint class that sleeps its own way (AnyioEndpoint, for the httpx backend).
-        sleepers = [c for c in (AioEndpoint, *_subclasses(AioEndpoint)) if "_sleep" in vars(c)]
-        found += [(endpoint, "_sleep", sleep) for endpoint in sleepers or [AioEndpoint]]
+        sleepers = _with_sleep(AioEndpoint) or (AioEndpoint,)  # none: refused as it starts
+        found += [(endpoint, "_sleep", sleep) for endpoint in sleepers]
         found.append((AsyncTokenBucket, "acquire", acquire))
         record_wait = skip_sleeps_for.waiter_delays.append
 
@@ -130,12 +131,15 @@ def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercep
             record_wait(seconds)
 
         # Waiters sleep between polls in their own `_sleep` (where this aiobotocore has one).
-        found += [
-            (waiter, "_sleep", wait)
-            for waiter in (AIOWaiter, *_subclasses(AIOWaiter))
-            if "_sleep" in vars(waiter)
-        ]
+        found += [(waiter, "_sleep", wait) for waiter in _with_sleep(AIOWaiter)]
     return found
+
+
+@functools.cache
+def _with_sleep(cls: type) -> tuple[type, ...]:
+    """``cls`` and its subclasses that sleep their own way (a ``_sleep`` of their own); looked
+    up once, not on every activation."""
+    return tuple(c for c in (cls, *_subclasses(cls)) if "_sleep" in vars(c))
 
 
 def _subclasses(cls: type) -> list[type]:

@@ -75,14 +75,20 @@ class RunStore:
     _seq: int = 0
     _given: set[str] = field(default_factory=set)
     # Fixed seeds: ids and uuids repeat run to run, whatever pytest-randomly does to `random`.
-    _random: random.Random = field(default_factory=lambda: random.Random(20221128 + 1))
+    # Made on first use: seeding costs more than the rest of a fake that never sees a run.
+    _random: random.Random | None = None
+
+    def _rng(self) -> random.Random:
+        if self._random is None:
+            self._random = random.Random(20221128 + 1)
+        return self._random
 
     # --- ids and clocks ---
 
     def new_id(self) -> str:
         """A fresh 7-digit id of no run or task the store has given out."""
         with self.lock:
-            draw = self._random.random  # random() is C; randrange() is Python and 3x slower
+            draw = self._rng().random  # random() is C; randrange() is Python and 3x slower
             while True:
                 candidate = str(1_000_000 + int(draw() * 9_000_000))
                 if candidate not in self._given:
@@ -92,7 +98,7 @@ class RunStore:
     def new_uuid(self) -> str:
         """A version-4 UUID from the store's fixed-seed sequence."""
         with self.lock:
-            bits = self._random.getrandbits(128)
+            bits = self._rng().getrandbits(128)
         # What uuid.UUID(int=bits, version=4) gives, for a fraction of its cost.
         bits = (bits & ~(0xF000 << 64) | (4 << 76)) & ~(0xC000 << 48) | (0x8000 << 48)
         text = f"{bits:032x}"
