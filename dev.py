@@ -6,6 +6,7 @@
     python3 dev.py lint       # ruff (lint + format check) and mypy --strict
     python3 dev.py parallel   # the whole suite again: two xdist workers, random order
     python3 dev.py compat     # the suite on the oldest and the newest botocore
+    python3 dev.py versions   # the suite on every other Python version the package claims
     python3 dev.py bench      # the benchmarks in bench/ (not part of the tests)
 
 Each creates (or reuses) its virtualenv and installs what it needs whenever pyproject.toml
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -28,8 +30,9 @@ COVERAGE_FLOOR = "95"
 OLDEST_BOTOCORE = "1.35.66"
 
 
-def _venv(name: str, *requirements: str) -> Path:
-    """The bin directory of virtualenv ``name``, with ``requirements`` installed."""
+def _venv(name: str, *requirements: str, python: str | None = None) -> Path:
+    """The bin directory of virtualenv ``name`` (of ``python``, else this interpreter), with
+    ``requirements`` installed."""
     path = ROOT / name
     bin_dir = path / ("Scripts" if os.name == "nt" else "bin")
     stamp = path / ".installed"
@@ -38,7 +41,10 @@ def _venv(name: str, *requirements: str) -> Path:
     ).hexdigest()
     if not (bin_dir / "python").exists():
         print(f"creating {name}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(path)
+        if python is None:
+            venv.EnvBuilder(with_pip=True).create(path)
+        else:
+            _run(python, "-m", "venv", str(path))
     if not (stamp.exists() and stamp.read_text() == wanted):
         print(f"installing into {name}: {' '.join(requirements)}", flush=True)
         pip = [str(bin_dir / "python"), "-m", "pip", "install", "--quiet"]
@@ -111,6 +117,30 @@ def compat(extra: list[str]) -> None:
         _run(str(bin_dir / "pytest"), "-q", "-p", "no:randomly", *extra, env=_test_environment())
 
 
+#: Every Python version pyproject.toml's requires-python claims, besides the one running this
+#: (3.11): each is tested, or it is not claimed.
+OTHER_PYTHONS = ("3.10", "3.12", "3.13")
+
+
+def _interpreter(version: str) -> str:
+    """A python{version} executable: on PATH (not a pyenv shim), or pyenv's own build."""
+    found = shutil.which(f"python{version}")
+    if found and "/shims/" not in found:
+        return found
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    for candidate in sorted(pyenv.glob(f"versions/{version}.*/bin/python{version}"), reverse=True):
+        return str(candidate)
+    sys.exit(f"python{version} is not installed, and pyproject.toml claims it: install it")
+
+
+def versions(extra: list[str]) -> None:
+    for version in OTHER_PYTHONS:
+        name = f".venv-py{version.replace('.', '')}"
+        bin_dir = _venv(name, "-e", ".[test]", python=_interpreter(version))
+        _run(str(bin_dir / "python"), "--version")
+        _run(str(bin_dir / "pytest"), "-q", "-p", "no:randomly", *extra, env=_test_environment())
+
+
 def lint(extra: list[str]) -> None:
     bin_dir = _dev()
     _run(str(bin_dir / "ruff"), "check", ".")
@@ -128,6 +158,7 @@ COMMANDS = {
     "lint": lint,
     "parallel": parallel,
     "compat": compat,
+    "versions": versions,
     "bench": bench,
 }
 

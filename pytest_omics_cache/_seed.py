@@ -115,6 +115,7 @@ def timestamp(value: object) -> datetime:
     """The datetime get_run_cache will return for ``value``: the same instant, to the
     microsecond the wire carries, with the tzinfo botocore's own parser gives it."""
     if isinstance(value, str):
+        # Python 3.10's fromisoformat reads no "Z" (3.11's does): spelt as an offset for both.
         text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         try:
             parsed = datetime.fromisoformat(text)
