@@ -354,3 +354,16 @@ def test_one_request_id_starts_one_run_from_many_threads(fake_omics: FakeOmics) 
 
     assert errors == []
     assert len(fake_omics.runs()) == 1
+
+
+def test_task_running_fails_and_gives_up_as_defined(fake_omics: FakeOmics, omics: Any) -> None:
+    run = fake_omics.add_run(status="RUNNING")
+    task = fake_omics.add_run_task(run["id"], name="a", status="PENDING")
+
+    with pytest.raises(WaiterError, match="Max attempts exceeded"):
+        _wait(omics, "task_running", max_attempts=3, id=run["id"], taskId=task["taskId"])
+    fake_omics.set_task_status(run["id"], task["taskId"], "FAILED")
+    with pytest.raises(WaiterError, match="terminal failure state"):
+        _wait(omics, "task_running", id=run["id"], taskId=task["taskId"])
+
+    assert fake_omics.waiter_delays == [30, 30]
