@@ -269,7 +269,8 @@ def request_region(request: WireRequest, default: str) -> str:
     authorization = request.headers.get("Authorization")
     if authorization and authorization.startswith("AWS4-"):
         scope = authorization.split("/", 4)
-        if len(scope) == 5 and scope[3] and "," not in scope[2]:
+        # A scope with an empty region or service is malformed: the host decides then.
+        if len(scope) == 5 and scope[2] and scope[3] and "," not in scope[2]:
             return scope[2]
     from_host = _hosts.region_of_host(urlsplit(request.url).hostname or "")
     return default if from_host is None else from_host
