@@ -8,6 +8,7 @@
     python3 dev.py compat     # the suite on the oldest and the newest botocore
     python3 dev.py versions   # the suite on every other Python version the package claims
     python3 dev.py bench      # the benchmarks in bench/ (not part of the tests)
+    python3 dev.py mutate     # mutation testing of the behaviour modules (mutmut; slow, not CI)
 
 Each creates (or reuses) its virtualenv and installs what it needs whenever pyproject.toml
 changed since the last install: .venv (everything, aiobotocore included, which pins botocore),
@@ -148,6 +149,14 @@ def lint(extra: list[str]) -> None:
     _run(str(bin_dir / "mypy"))
 
 
+def mutate(extra: list[str]) -> None:
+    """mutmut over the modules of [tool.mutmut] in pyproject.toml; then `mutmut results`
+    (in .venv) lists the survivors. A habit, not a gate: it takes tens of minutes."""
+    bin_dir = _dev()
+    _run(str(bin_dir / "mutmut"), "run", *extra, env=_test_environment())
+    _run(str(bin_dir / "mutmut"), "results", env=_test_environment())
+
+
 def bench(extra: list[str]) -> None:
     _run(str(_dev() / "python"), "bench/run.py", *extra, env=_test_environment())
 
@@ -160,6 +169,7 @@ COMMANDS = {
     "compat": compat,
     "versions": versions,
     "bench": bench,
+    "mutate": mutate,
 }
 
 if __name__ == "__main__":
