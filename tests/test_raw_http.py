@@ -173,16 +173,18 @@ def test_requests_is_restored_afterwards() -> None:
 
 
 @pytest.mark.parametrize(
-    "body",
+    "make_body",
     [
-        bytearray(b'{"name": "n"}'),
-        io.BytesIO(b'{"name": "n"}'),
-        io.StringIO('{"name": "n"}'),
-        (chunk for chunk in [b'{"name":', b' "n"}']),
+        lambda: bytearray(b'{"name": "n"}'),
+        lambda: io.BytesIO(b'{"name": "n"}'),
+        lambda: io.StringIO('{"name": "n"}'),
+        lambda: (chunk for chunk in [b'{"name":', b' "n"}']),
     ],
     ids=["bytearray", "bytes file", "text file", "generator"],
 )
-def test_bodies_of_every_kind_requests_sends(fake_omics: FakeOmics, body: Any) -> None:
+def test_bodies_of_every_kind_requests_sends(fake_omics: FakeOmics, make_body: Any) -> None:
+    # A fresh body per run: a file or generator is consumed by the first request that sends it.
+    body = make_body()
     cache = fake_omics.add_run_cache()
     url = f"{BASE}/runCache/{cache['id']}"
 
