@@ -39,19 +39,22 @@ class FakeOmics(RunsApi):
         region: str = DEFAULT_REGION,
         account: str = DEFAULT_ACCOUNT,
         real_sleep: bool = False,
+        real_signatures: bool = False,
         assert_all_errors_fired: bool = True,
         assert_all_requests_served: bool = True,
         max_run_caches: int = 1000,
     ) -> None:
         """``region`` and ``account`` are the defaults for seeding; ``account`` is also the
         account every request is taken to come from. ``real_sleep`` lets botocore sleep between
-        retries; ``assert_all_errors_fired`` makes unfired finite injections fail the test;
-        ``max_run_caches`` is the per-account, per-region quota CreateRunCache enforces.
-        A bad value is a ``ValueError``."""
+        retries, and ``real_signatures`` lets it compute real SigV4 signatures on omics requests
+        (by default they carry a fixed one); ``assert_all_errors_fired`` makes unfired finite
+        injections fail the test; ``max_run_caches`` is the per-account, per-region quota
+        CreateRunCache enforces. A bad value is a ``ValueError``."""
         self._options = Options(
             region=region,
             account=account,
             real_sleep=real_sleep,
+            real_signatures=real_signatures,
             assert_all_errors_fired=assert_all_errors_fired,
             assert_all_requests_served=assert_all_requests_served,
             max_run_caches=max_run_caches,
@@ -71,6 +74,7 @@ class FakeOmics(RunsApi):
             region=options.region,
             account=options.account,
             real_sleep=options.real_sleep,
+            real_signatures=options.real_signatures,
             assert_all_errors_fired=options.assert_all_errors_fired,
             assert_all_requests_served=options.assert_all_requests_served,
             max_run_caches=options.max_run_caches,

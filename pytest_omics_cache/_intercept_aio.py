@@ -22,7 +22,7 @@ from aiobotocore.signers import AioRequestSigner
 from aiobotocore.waiter import AIOWaiter
 from botocore.awsrequest import AWSPreparedRequest
 
-from pytest_omics_cache import _intercept
+from pytest_omics_cache import _intercept, _signing
 from pytest_omics_cache._service import OmicsService
 
 _FAKE_CREDENTIALS = AioCredentials(
@@ -90,11 +90,15 @@ def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercep
         request_credentials: Any = None,
         **kwargs: Any,
     ) -> Any:
-        if _intercept._active is not None and self._service_id.hyphenize() == "omics":
-            request_credentials = _FAKE_CREDENTIALS
-        return await original_get_auth_instance(
-            self, signing_name, region_name, signature_version, request_credentials, **kwargs
+        service = _intercept._active
+        if service is None or self._service_id.hyphenize() != "omics":
+            return await original_get_auth_instance(
+                self, signing_name, region_name, signature_version, request_credentials, **kwargs
+            )
+        auth = await original_get_auth_instance(
+            self, signing_name, region_name, signature_version, _FAKE_CREDENTIALS, **kwargs
         )
+        return auth if service.options.real_signatures else _signing.cheap(auth)
 
     # `create_client` returns a context whose coroutine is `_create_client`: the client is
     # made there, where it can get the fake credentials and the guard for after the fake.

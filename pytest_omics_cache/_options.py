@@ -24,6 +24,9 @@ class Options:
     account: str = DEFAULT_ACCOUNT
     #: Let botocore really sleep between retries (by default the fake skips those sleeps).
     real_sleep: bool = False
+    #: Let botocore compute real SigV4 signatures on omics requests (by default they carry a
+    #: fixed signature: nothing checks it, and computing it is a fifth of a call's cost).
+    real_signatures: bool = False
     #: Fail the test at teardown if an injection or a queued response with a finite ``times``
     #: did not fire that often.
     assert_all_errors_fired: bool = True
@@ -58,7 +61,12 @@ class Options:
                 f"region={self.region!r} is not a region botocore knows{hint}"
                 " (requests to it could never be made)"
             )
-        for flag in ("real_sleep", "assert_all_errors_fired", "assert_all_requests_served"):
+        for flag in (
+            "real_sleep",
+            "real_signatures",
+            "assert_all_errors_fired",
+            "assert_all_requests_served",
+        ):
             if not isinstance(getattr(self, flag), bool):
                 raise ValueError(f"{flag}={getattr(self, flag)!r} must be True or False")
         limit = self.max_run_caches

@@ -42,6 +42,12 @@ _INI: dict[str, tuple[str, Literal["string", "bool"], str, str | bool]] = {
         "Let botocore really sleep between retries while fake_omics is active.",
         False,
     ),
+    "real_signatures": (
+        "fake_omics_real_signatures",
+        "bool",
+        "Let botocore compute real SigV4 signatures on omics requests (not a fixed one).",
+        False,
+    ),
     "assert_all_errors_fired": (
         "fake_omics_assert_all_errors_fired",
         "bool",
@@ -114,9 +120,9 @@ def _start_guard(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_omics(region=..., account=..., real_sleep=..., assert_all_errors_fired=...,"
-        " assert_all_requests_served=..., max_run_caches=...): options of the fake_omics"
-        " fixture for this test.",
+        "fake_omics(region=..., account=..., real_sleep=..., real_signatures=...,"
+        " assert_all_errors_fired=..., assert_all_requests_served=..., max_run_caches=...):"
+        " options of the fake_omics fixture for this test.",
     )
     _start_guard(config)
     values: dict[str, Any] = {}

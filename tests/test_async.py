@@ -14,7 +14,7 @@ from aiobotocore.signers import AioRequestSigner  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ReadTimeoutError  # noqa: E402
 
-from pytest_omics_cache import FakeOmics  # noqa: E402
+from pytest_omics_cache import FakeOmics, mock_omics  # noqa: E402
 
 SESSION = aiobotocore_session.get_session()  # made before any fixture, like a module's own
 
@@ -130,9 +130,25 @@ async def test_async_requests_are_signed_with_fake_credentials(fake_omics: FakeO
         credentials = unsigned_before._request_signer._credentials
 
     call = fake_omics.get_call()
-    assert "Credential=FAKEOMICSACCESSKEYID/" in call.headers["Authorization"]
+    assert (
+        "/eu-west-1/omics/aws4_request, SignedHeaders=host;x-amz-date,"
+        in (call.headers["Authorization"])
+    )
+    assert call.headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=FAKEOMICS")
+    assert call.headers["Authorization"].endswith(", Signature=" + "0" * 64)  # fixed, not computed
     assert call.region == "eu-west-1"
     assert credentials.access_key == "FAKEOMICSACCESSKEYID"  # made in the test: fake keys
+
+
+@pytest.mark.asyncio
+async def test_async_real_signatures_are_computed() -> None:
+    with mock_omics(real_signatures=True) as fake:
+        async with SESSION.create_client("omics", region_name="eu-west-1") as client:
+            await client.list_run_caches()
+
+    authorization = fake.get_call().headers["Authorization"]
+    assert "/eu-west-1/omics/aws4_request, SignedHeaders=host;x-amz-date," in authorization
+    assert not authorization.endswith(", Signature=" + "0" * 64)
 
 
 def test_aiobotocore_is_restored_after_the_fake() -> None:
