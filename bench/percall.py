@@ -1,18 +1,21 @@
 """Per-call cost of each served operation, against botocore's own floor.
 
 The floor is the same client call answered by a bare ``before-send`` handler returning canned
-bytes (the fake's own answer, captured once): everything botocore does, no service behind it.
-Each side has a client of its own.
+bytes (the fake's own answer, captured once): everything botocore does, signing with its real
+SigV4 signer included, no service behind it. The fake signs omics requests with a fixed
+signature by default (``real_signatures=False``); it is measured that way and with botocore's
+real signer. Each side has a client of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import botocore.session
-from _timing import omics_client, paired, per_call_us
+from _timing import omics_client, per_call_us
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
@@ -116,13 +119,61 @@ def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
     }
 
 
-def measure(rounds: int, calls: int) -> list[tuple[str, float, float, float]]:
-    """(name, floor µs, fake µs, ratio) per operation."""
+class Row(NamedTuple):
+    """One operation's wall time per call: the minimum of each kind over interleaved rounds."""
+
+    name: str
+    floor_us: float
+    fake_us: float
+    real_signing_us: float
+
+    @property
+    def ratio(self) -> float:
+        return self.fake_us / self.floor_us
+
+    @property
+    def real_signing_ratio(self) -> float:
+        return self.real_signing_us / self.floor_us
+
+
+def measure(rounds: int, calls: int, only: str = "") -> list[Row]:
+    """Per operation: floor, fake and fake with real signatures, in rounds that interleave the
+    three in one process; the minimum per kind (the run least disturbed by the machine)."""
     fake = FakeOmics(max_run_caches=10**9)
     rows = []
-    for name, (operation, call) in cases(fake, 2 * rounds * calls).items():
-        rows.append((name, *_compare(fake, operation, call, rounds, calls)))
+    for name, (operation, call) in cases(fake, 3 * (rounds + 2) * calls).items():
+        if only and name != only:
+            continue
+        client, floor_client = pair(fake, operation, call)
+
+        def floor_side(floor_client: Any = floor_client, call: Any = call) -> float:
+            return per_call_us(lambda: call(floor_client), calls)
+
+        def fake_side(real: bool, client: Any = client, call: Any = call) -> float:
+            with fake._activated(), signing(fake, real=real):
+                return per_call_us(lambda: call(client), calls)
+
+        kinds: dict[str, list[float]] = {"floor": [], "fake": [], "real": []}
+        for _ in range(rounds):
+            kinds["floor"].append(floor_side())
+            kinds["fake"].append(fake_side(False))
+            kinds["real"].append(fake_side(True))
+        rows.append(Row(name, min(kinds["floor"]), min(kinds["fake"]), min(kinds["real"])))
     return rows
+
+
+@contextlib.contextmanager
+def signing(fake: FakeOmics, *, real: bool) -> Iterator[None]:
+    """While active, ``fake`` signs with botocore's real signer (``real``) or the fixed one,
+    whatever it was built with (so one seeded fake serves both sides)."""
+    service = fake._service
+    assert service is not None, "activate the fake first"
+    before = service.options
+    service.options = dataclasses.replace(before, real_signatures=real)
+    try:
+        yield
+    finally:
+        service.options = before
 
 
 def pair(fake: FakeOmics, operation: str, call: Callable[[Any], object]) -> tuple[Any, Any]:
@@ -142,21 +193,6 @@ def pair(fake: FakeOmics, operation: str, call: Callable[[Any], object]) -> tupl
         with fake._activated():
             call(client)
     return client, floor_client
-
-
-def _compare(
-    fake: FakeOmics, operation: str, call: Callable[[Any], object], rounds: int, calls: int
-) -> tuple[float, float, float]:
-    client, floor_client = pair(fake, operation, call)
-
-    def floor_side() -> float:
-        return per_call_us(lambda: call(floor_client), calls)
-
-    def fake_side() -> float:
-        with fake._activated():
-            return per_call_us(lambda: call(client), calls)
-
-    return paired(floor_side, fake_side, rounds)
 
 
 def _swallow(client: Any, call: Callable[[], object]) -> None:

@@ -3,10 +3,11 @@
     python3 dev.py bench            # the full run (about ten minutes on two cores)
     python3 dev.py bench --quick    # fewer rounds, for a first look
 
-Everything that is a ratio is measured against a baseline in the same run (alternating rounds,
-median of per-round ratios), so the machine's speed cancels out. Where valgrind is installed,
-per-call cost is also counted in instructions (bench/instructions.py), which no noise moves, and
-the per-call goal is judged on that count. Not a test: nothing here fails.
+Everything that is a ratio is measured against a baseline in the same run, in alternating
+rounds, so the machine's speed cancels out. Per-call cost is judged in wall time, as users feel
+it: the minimum of each kind over interleaved rounds. Where valgrind is installed it is also
+counted in instructions (bench/instructions.py), a diagnostic no noise moves. Not a test:
+nothing here fails.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and runs")
     args = parser.parse_args()
-    rounds, calls = (9, 100) if args.quick else (31, 200)
+    rounds, calls = (10, 100) if args.quick else (31, 200)
     print(
         f"pytest-omics-cache bench: Python {platform.python_version()}, botocore"
         f" {botocore.__version__}, {platform.machine()} {platform.system()}"
@@ -71,21 +72,40 @@ def main() -> None:
 
     counted = {row[0]: row for row in instructions.measure(100 if args.quick else 200) or []}
     rows: list[Row] = []
-    for name, floor, fake, ratio in percall.measure(rounds, calls):
-        rows.append((f"{name}, wall", f"{fake:.0f} / {floor:.0f} µs = {ratio:.3f}x", "-", True))
-        if name.replace(" ", "_") in counted:
-            _, floor_i, fake_i, ratio_i = counted[name.replace(" ", "_")]
+    for row in percall.measure(rounds, calls):
+        goal = 0.90 if row.name == "GetRunCache" else 1.0
+        rows.append(
+            (
+                f"{row.name}",
+                f"{row.fake_us:.0f} / {row.floor_us:.0f} µs = {row.ratio:.3f}x",
+                f"<= {goal:.2f}x",
+                row.ratio <= goal,
+            )
+        )
+        rows.append(
+            (
+                "  with real signatures",
+                f"{row.real_signing_us:.0f} / {row.floor_us:.0f} µs = "
+                f"{row.real_signing_ratio:.3f}x",
+                "<= 1.05x",
+                row.real_signing_ratio <= 1.05,
+            )
+        )
+        if row.name.replace(" ", "_") in counted:
+            _, floor_i, fake_i, ratio_i = counted[row.name.replace(" ", "_")]
             rows.append(
                 (
-                    f"{name}, instructions",
+                    "  instructions (diagnostic)",
                     f"{fake_i / 1e6:.3f} / {floor_i / 1e6:.3f} M = {ratio_i:.3f}x",
-                    "<= 1.05x",
-                    ratio_i <= 1.05,
+                    "-",
+                    True,
                 )
             )
-        else:
-            rows[-1] = (rows[-1][0], rows[-1][1], "<= 1.05x (no valgrind: noisy)", ratio <= 1.05)
-    _print("1. Per-call overhead (fake / bare before-send floor)", rows)
+    _print(
+        "1. Per call, wall time: fake / signed canned floor (minimum of each over"
+        f" {rounds} interleaved rounds of {calls} calls)",
+        rows,
+    )
     _print(
         "   For comparison (µs per call)",
         [
@@ -175,31 +195,34 @@ def main() -> None:
     )
 
     times = suites.suite_times(1000, 3 if args.quick else 5)
-    fake_s, stub_s, floor_s = times["fake_omics"], times["Stubber"], times["floor"]
+    (fake_s, fake_wall), (stub_s, stub_wall) = times["fake_omics"], times["Stubber"]
+    floor_s, floor_wall = times["floor"]
     _print(
-        "5. Suite: 1,000 tests x 2 get_run_cache (median CPU of runs)",
+        "5. Suite: 1,000 tests x 2 get_run_cache (minimum wall; median CPU in brackets)",
         [
             (
+                "fake_omics / floor with its fixture",
+                f"{fake_wall:.2f} / {floor_wall:.2f} s = {fake_wall / floor_wall:.3f}x"
+                f" ({fake_s / floor_s:.3f}x)",
+                "<= 1.0x",
+                fake_wall / floor_wall <= 1.0,
+            ),
+            (
                 "fake_omics / Stubber",
-                f"{fake_s:.2f} / {stub_s:.2f} s = {fake_s / stub_s:.3f}x",
-                "<= 1.1x",
-                fake_s / stub_s <= 1.1,
+                f"{fake_wall:.2f} / {stub_wall:.2f} s = {fake_wall / stub_wall:.3f}x"
+                f" ({fake_s / stub_s:.3f}x)",
+                "<= 1.1x (earlier goal)",
+                fake_wall / stub_wall <= 1.1,
             ),
             (
-                "floor (bare before-send) / Stubber",
-                f"{floor_s:.2f} / {stub_s:.2f} s = {floor_s / stub_s:.3f}x",
+                "floor / Stubber",
+                f"{floor_wall:.2f} / {stub_wall:.2f} s = {floor_wall / stub_wall:.3f}x"
+                f" ({floor_s / stub_s:.3f}x)",
                 "- (botocore's wire path)",
-                True,
-            ),
-            (
-                "fake_omics / floor",
-                f"{fake_s:.2f} / {floor_s:.2f} s = {fake_s / floor_s:.3f}x",
-                "- (what the fake adds)",
                 True,
             ),
         ],
     )
-
 
 if __name__ == "__main__":
     main()
