@@ -87,6 +87,7 @@ def test_the_delete_answer_is_an_empty_202(fake_omics: FakeOmics) -> None:
     [
         "AWS4-HMAC-SHA256 Credential=AKID/20260101, SignedHeaders=host, Signature=x",
         "AWS4-HMAC-SHA256 Credential=AKID/20260101//omics/aws4_request, SignedHeaders=host",
+        "AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-1//aws4_request, SignedHeaders=host",
         "Bearer abc/def/eu-west-1/omics/aws4_request",
     ],
 )
@@ -99,3 +100,21 @@ def test_a_malformed_scope_falls_back_to_the_host(authorization: str) -> None:
     )
 
     assert _protocol.request_region(request, "us-east-1") == "ap-southeast-2"
+
+
+def test_the_near_miss_hint_names_every_place_the_id_is(
+    fake_omics: FakeOmics, make_client: Any
+) -> None:
+    fake_omics.add_run_cache(id="779", region="eu-west-1")
+    fake_omics.add_run_cache(id="779", region="us-west-2")
+    client = make_client(region_name="us-east-1")
+
+    with pytest.raises(client.exceptions.ResourceNotFoundException) as raised:
+        client.update_run_cache(id="779", name="renamed")
+
+    assert raised.value.response["Error"]["Message"] == (
+        "Run cache 779 not found. [pytest-omics-cache: the request came from account"
+        " 123456789012, region us-east-1; a run cache with id 779 exists in account"
+        " 123456789012, region eu-west-1; account 123456789012, region us-west-2. Seed it with"
+        " region=/account= matching the client, or call from that region.]"
+    )
