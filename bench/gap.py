@@ -97,11 +97,15 @@ def main(case: str, rounds: int) -> None:
         print(f"  {name:<26}{faked:8.1f} / {floor:6.1f} µs = {faked / floor:.3f}x")
 
     print("left behind per call (objects alive, memory blocks, GC runs per 1000 calls)")
-    print("  floor  %8.2f %8.2f %8.2f" % _left_behind(lambda: call(floor_client), 1000))
+    _show("floor", _left_behind(lambda: call(floor_client), 1000))
     with fake._activated():
-        print("  fake   %8.2f %8.2f %8.2f" % _left_behind(lambda: call(client), 1000))
+        _show("fake", _left_behind(lambda: call(client), 1000))
         with _without_call_log(fake, True):
-            print("  no log %8.2f %8.2f %8.2f" % _left_behind(lambda: call(client), 1000))
+            _show("no log", _left_behind(lambda: call(client), 1000))
+
+
+def _show(name: str, figures: tuple[float, float, float]) -> None:
+    print(f"  {name:<7}" + "".join(f"{figure:9.2f}" for figure in figures))
 
 
 if __name__ == "__main__":

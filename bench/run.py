@@ -224,5 +224,6 @@ def main() -> None:
         ],
     )
 
+
 if __name__ == "__main__":
     main()
