@@ -17,6 +17,7 @@ changed since the last install: .venv (everything, aiobotocore included, which p
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import os
 import shutil
@@ -174,14 +175,12 @@ def mutate(extra: list[str]) -> None:
         _run(mutmut, "run", *names, env=env)
     statuses = _mutant_statuses(mutmut, env)
     chosen = statuses if names is None else {name: statuses[name] for name in names}
-    counts: dict[str, int] = {}
-    for status in chosen.values():
-        counts[status] = counts.get(status, 0) + 1
-    tested = len(chosen) - counts.get("not checked", 0) - counts.get("no tests", 0)
-    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    counts = collections.Counter(chosen.values())
+    tested = len(chosen) - counts["not checked"] - counts["no tests"]
+    killed = counts["killed"] + counts["timeout"]
     print(
         f"mutants: {len(chosen)}"
-        + (f" (a sample of {sum(1 for _ in statuses)})" if names is not None else "")
+        + (f" (a sample of {len(statuses)})" if names is not None else "")
         + f"; {', '.join(f'{n} {status}' for status, n in sorted(counts.items()))}"
     )
     if tested:

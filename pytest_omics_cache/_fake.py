@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -70,15 +71,8 @@ class FakeOmics(RunsApi):
 
     @classmethod
     def _from_options(cls, options: Options) -> FakeOmics:
-        return cls(
-            region=options.region,
-            account=options.account,
-            real_sleep=options.real_sleep,
-            real_signatures=options.real_signatures,
-            assert_all_errors_fired=options.assert_all_errors_fired,
-            assert_all_requests_served=options.assert_all_requests_served,
-            max_run_caches=options.max_run_caches,
-        )
+        # FakeOmics' keywords are Options' fields (a test holds them equal).
+        return cls(**{f.name: getattr(options, f.name) for f in fields(options)})
 
     @property
     def region(self) -> str:

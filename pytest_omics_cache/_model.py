@@ -19,26 +19,6 @@ SERVICE_NAME = "omics"
 
 T = TypeVar("T")
 
-#: The operations the fake answers from its registry, in the order the README documents them
-#: (a test holds them equal to the handlers of the resource modules).
-SERVED_OPERATIONS: tuple[str, ...] = (
-    "CreateRunCache",
-    "GetRunCache",
-    "ListRunCaches",
-    "UpdateRunCache",
-    "DeleteRunCache",
-    "StartRun",
-    "GetRun",
-    "ListRuns",
-    "CancelRun",
-    "DeleteRun",
-    "GetRunTask",
-    "ListRunTasks",
-    "TagResource",
-    "UntagResource",
-    "ListTagsForResource",
-)
-
 
 @functools.cache
 def session() -> botocore.session.Session:

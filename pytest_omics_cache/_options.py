@@ -61,12 +61,7 @@ class Options:
                 f"region={self.region!r} is not a region botocore knows{hint}"
                 " (requests to it could never be made)"
             )
-        for flag in (
-            "real_sleep",
-            "real_signatures",
-            "assert_all_errors_fired",
-            "assert_all_requests_served",
-        ):
+        for flag in _FLAGS:
             if not isinstance(getattr(self, flag), bool):
                 raise ValueError(f"{flag}={getattr(self, flag)!r} must be True or False")
         limit = self.max_run_caches
@@ -95,3 +90,5 @@ class Options:
 
 
 _KNOWN_VALID: set[Options] = set()
+#: The options that are True or False.
+_FLAGS = tuple(f.name for f in fields(Options) if isinstance(f.default, bool))

@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 from pytest_omics_cache import (
     _answers,
     _canned,
-    _model,
     _protocol,
     _run_caches,
     _runs,
@@ -195,7 +194,7 @@ _TEARDOWN_NOTE = (
 def _unserved_message(
     request: _protocol.WireRequest, name: str, reason: str, operation: _protocol.OperationSpec
 ) -> str:
-    served = ", ".join(_model.SERVED_OPERATIONS)
+    served = ", ".join(HANDLERS)
     hint = _add_response_hint(name, request, operation)
     return (
         f"pytest-omics-cache does not serve omics {name} ({request.method} {request.url}):"

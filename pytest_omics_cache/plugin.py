@@ -120,9 +120,8 @@ def _start_guard(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fake_omics(region=..., account=..., real_sleep=..., real_signatures=...,"
-        " assert_all_errors_fired=..., assert_all_requests_served=..., max_run_caches=...):"
-        " options of the fake_omics fixture for this test.",
+        f"fake_omics({', '.join(f'{name}=...' for name in _INI)}): options of the fake_omics"
+        " fixture for this test.",
     )
     _start_guard(config)
     values: dict[str, Any] = {}

@@ -13,13 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapes import from_shape
 
-from pytest_omics_cache import _model, _patterns, mock_omics
+from pytest_omics_cache import _patterns, mock_omics
+from pytest_omics_cache._service import HANDLERS
 
 MODEL = botocore.session.get_session().get_service_model("omics")
 CLIENT = botocore.session.get_session().create_client("omics", region_name="us-east-1")
 
 # Every operation answered only by add_response (the registry serves the others).
-CANNED_ONLY = sorted(set(MODEL.operation_names) - set(_model.SERVED_OPERATIONS))
+CANNED_ONLY = sorted(set(MODEL.operation_names) - set(HANDLERS))
 
 
 def test_the_sample_covers_every_kind_of_shape() -> None:

@@ -432,6 +432,40 @@ def test_ini_defaults_are_the_options_defaults() -> None:
         )
 
 
+@pytest.mark.parametrize("factory", ["FakeOmics", "mock_omics"])
+def test_the_keywords_are_the_options(factory: str) -> None:
+    import inspect
+    from dataclasses import fields
+
+    import pytest_omics_cache
+    from pytest_omics_cache._options import Options
+
+    parameters = inspect.signature(getattr(pytest_omics_cache, factory)).parameters
+
+    assert {name: p.default for name, p in parameters.items()} == {
+        field.name: field.default for field in fields(Options)
+    }
+    assert {p.kind for p in parameters.values()} == {inspect.Parameter.KEYWORD_ONLY}
+
+
+def test_a_fake_made_from_options_has_them_all() -> None:
+    from pytest_omics_cache import FakeOmics
+    from pytest_omics_cache._options import Options
+
+    options = Options(
+        region="eu-west-1",
+        account="111122223333",
+        real_sleep=True,
+        real_signatures=True,
+        assert_all_errors_fired=False,
+        assert_all_requests_served=False,
+        max_run_caches=7,
+    )
+
+    # Compared by value: pytester's in-process runs in this module may re-import the package.
+    assert vars(FakeOmics._from_options(options)._options) == vars(options)
+
+
 def test_loading_the_plugin_imports_nothing_of_the_fake(pytester: pytest.Pytester) -> None:
     result = pytester.run(
         sys.executable,
