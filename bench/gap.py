@@ -5,7 +5,7 @@ this prints the fake/floor wall ratio as it is and with each suspect removed on 
 garbage collector, the fake's call log), and what each side leaves behind per call: objects
 still alive, memory blocks allocated, and garbage collections run.
 
-    python3 bench/gap.py [case] [rounds]     # case as in percall.cases, GetRunCache by default
+    python3 bench/gap.py [case] [rounds] [calls]  # a case of percall.cases; GetRunCache
 """
 
 from __future__ import annotations
@@ -66,18 +66,18 @@ def _left_behind(call: Callable[[], object], calls: int) -> tuple[float, float, 
     )
 
 
-def main(case: str, rounds: int) -> None:
+def main(case: str, rounds: int, calls: int) -> None:
     fake = FakeOmics(max_run_caches=10**9)
-    operation, call = percall.cases(fake, 4 * (rounds + 2) * CALLS + 2000)[case]
+    operation, call = percall.cases(fake, 4 * (rounds + 2) * calls + 2000)[case]
     client, floor_client = percall.pair(fake, operation, call)
 
     def floor_side(gc_off: bool) -> float:
         with _without_gc(gc_off):
-            return per_call_us(lambda: call(floor_client), CALLS)
+            return per_call_us(lambda: call(floor_client), calls)
 
     def fake_side(gc_off: bool, log_off: bool) -> float:
         with fake._activated(), _without_call_log(fake, log_off), _without_gc(gc_off):
-            return per_call_us(lambda: call(client), CALLS)
+            return per_call_us(lambda: call(client), calls)
 
     variants = {
         "as is": (False, False),
@@ -91,7 +91,7 @@ def main(case: str, rounds: int) -> None:
         for name, (gc_off, log_off) in variants.items():
             floors[name].append(floor_side(gc_off))
             fakes[name].append(fake_side(gc_off, log_off))
-    print(f"{case}: fake / floor, wall, minimum of {rounds} interleaved rounds of {CALLS} calls")
+    print(f"{case}: fake / floor, wall, minimum of {rounds} interleaved rounds of {calls} calls")
     for name in variants:
         floor, faked = min(floors[name]), min(fakes[name])
         print(f"  {name:<26}{faked:8.1f} / {floor:6.1f} µs = {faked / floor:.3f}x")
@@ -112,4 +112,5 @@ if __name__ == "__main__":
     main(
         sys.argv[1] if len(sys.argv) > 1 else "GetRunCache",
         int(sys.argv[2]) if len(sys.argv) > 2 else 15,
+        int(sys.argv[3]) if len(sys.argv) > 3 else CALLS,
     )

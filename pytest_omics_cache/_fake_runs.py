@@ -176,7 +176,7 @@ class RunsApi:
         _status("set_run_status", status)
         run = self._run("set_run_status", caller, id)
         with self._runs.lock:
-            run.progress.clear()
+            run.progress = ()
             set_status(run, status, failureReason)
         return _copy(run.data)
 
@@ -200,7 +200,7 @@ class RunsApi:
         if task is None:
             raise ValueError(f"set_task_status: run {id} has no task with taskId={taskId!r}")
         with self._runs.lock:
-            run.pinned.add(taskId)
+            run.pinned |= {taskId}
             _task_status(task, status, _seed.now())
             if failureReason is not None:
                 task["failureReason"] = failureReason

@@ -12,6 +12,7 @@ import secrets
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pytest_omics_cache import _model, _protocol, _seed
@@ -43,20 +44,23 @@ class StoredRun:
     #: GetRun-shaped fields (boto3 names, Python values), current.
     data: dict[str, Any]
     seq: int
+    # Immutable tuple and frozenset rather than list and set: a fake holds a run per StartRun,
+    # and objects like these, which the garbage collector stops visiting (an empty frozenset is
+    # shared), keep its collections cheap as runs pile up (bench/gap.py).
     #: Statuses still to come, one per GetRun.
-    progress: list[str] = field(default_factory=list)
+    progress: tuple[str, ...] = ()
     failure_reason: str | None = None
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Tasks whose status the test set: they no longer follow the run.
-    pinned: set[str] = field(default_factory=set)
+    pinned: frozenset[str] = frozenset()
     body: bytes | None = None
 
 
-def _fields_from_start() -> tuple[str, ...]:
+def _fields_from_start() -> frozenset[str]:
     """StartRun's members that GetRun reflects (both shapes have them)."""
     start = _protocol.spec("StartRun").input_shape.members  # type: ignore[attr-defined]
     get = _model.operation("GetRun").output_shape.members  # type: ignore[union-attr]
-    return tuple(name for name in start if name in get and name != "tags")
+    return frozenset(name for name in start if name in get and name != "tags")
 
 
 FROM_START = functools.cache(_fields_from_start)
@@ -67,7 +71,9 @@ class RunStore:
     """Every run the fake holds, per (account, region), in creation order."""
 
     _runs: dict[tuple[str, str], dict[str, StoredRun]] = field(default_factory=dict)
-    _requests: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+    _requests: dict[tuple[str, str, str], tuple[Mapping[str, Any], str]] = field(
+        default_factory=dict
+    )
     _scripts: list[RunScript] = field(default_factory=list)
     _tokens: dict[str, tuple[object, int]] = field(default_factory=dict)
     #: Held for every change, and by handlers across a read-then-change.
@@ -163,7 +169,11 @@ class RunStore:
     # --- requests, scripts, paging ---
 
     def remember_request(
-        self, caller: Caller, request_id: str, fingerprint: str, run_id: str | None = None
+        self,
+        caller: Caller,
+        request_id: str,
+        fingerprint: Mapping[str, Any],
+        run_id: str | None = None,
     ) -> str | None:
         """The run an earlier StartRun with this requestId made, if its parameters match;
         ConflictException if they do not. With ``run_id``, remembers this one."""
@@ -228,16 +238,20 @@ class RunStore:
 # --- lifecycle -----------------------------------------------------------------------------------
 
 
-def set_status(run: StoredRun, status: str, failure_reason: str | None = None) -> None:
-    """Move ``run`` (and the tasks that follow it) to ``status``, with the times it implies."""
+def set_status(
+    run: StoredRun, status: str, failure_reason: str | None = None, now: datetime | None = None
+) -> None:
+    """Move ``run`` (and the tasks that follow it) to ``status``, with the times it implies
+    (at ``now``, or the current time)."""
     data = run.data
     data["status"] = status
-    now = _seed.now()
+    if now is None:
+        now = _seed.now()
     if status in ("RUNNING", "STOPPING", "COMPLETED"):
         data.setdefault("startTime", now)
     if status in FINISHED:
         data["stopTime"] = now
-        run.progress.clear()
+        run.progress = ()
     if status == "FAILED":
         data["failureReason"] = failure_reason or run.failure_reason or "The run failed."
     for task_id, task in run.tasks.items():
@@ -259,7 +273,8 @@ def _task_status(task: dict[str, Any], status: str, now: Any) -> None:
 def advance(run: StoredRun) -> None:
     """After a GetRun: one step along the run's progress."""
     if run.progress:
-        set_status(run, run.progress.pop(0))
+        status, run.progress = run.progress[0], run.progress[1:]
+        set_status(run, status)
 
 
 def _task(
@@ -306,7 +321,7 @@ def add_tasks(
         for given in tasks:
             task = _task(run, store, cache_uri, given)
             if "status" in given:
-                run.pinned.add(task["taskId"])
+                run.pinned |= {task["taskId"]}
             run.tasks[task["taskId"]] = task
             added.append(task)
     return added

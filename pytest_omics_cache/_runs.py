@@ -59,8 +59,9 @@ def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Any:
 
 def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
     store = backend.runs
-    # The parameters that define the run (a requestId replayed with other ones is a conflict).
-    fingerprint = repr(sorted([(k, v) for k, v in params.items() if k != "requestId"], key=_first))
+    # The parameters that define the run (a requestId replayed with other ones is a conflict);
+    # compared as a dict, so the order botocore serialized them in does not matter.
+    fingerprint = {k: v for k, v in params.items() if k != "requestId"}
     # One lock from the requestId check to the stored run: two requests with one requestId
     # start one run, and a cache cannot be deleted between its check and the run's start.
     with store.lock:
@@ -79,10 +80,6 @@ def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> by
     return _answers.output_body(_protocol.spec("StartRun"), answer)
 
 
-def _first(pair: tuple[str, Any]) -> str:
-    return pair[0]
-
-
 @functools.cache
 def _start_answer() -> tuple[str, ...]:
     """StartRunResponse's members (the answer has these and no others)."""
@@ -99,8 +96,9 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
             "A new run needs workflowId (or runId, to run a previous run's workflow again).",
         )
     from_start = FROM_START()
-    fields = {k: v for k, v in source.data.items() if k in from_start} if source else {}
-    fields.update([(k, v) for k, v in params.items() if k in from_start])
+    fields = {k: v for k, v in params.items() if k in from_start}
+    if source is not None:  # the request's fields over the earlier run's
+        fields = {k: v for k, v in source.data.items() if k in from_start} | fields
     for name, value in fields.items():  # the run's own copies, not the request's (or source's)
         if isinstance(value, (dict, list)):
             fields[name] = copy.deepcopy(value)
@@ -118,13 +116,14 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
         fields.setdefault("storageCapacity", DEFAULT_STATIC_STORAGE)
     fields.setdefault("retentionMode", "RETAIN")
     script = store.next_script()
-    progress = list(script.progress if script is not None else LIFECYCLE)
+    progress = script.progress if script is not None else LIFECYCLE
     run_id = store.new_id()
+    now = _seed.now()
     data = {
         "arn": run_arn(caller, run_id),
         "id": run_id,
         **fields,
-        "creationTime": _seed.now(),
+        "creationTime": now,
         "tags": dict(params.get("tags") or {}),
         "uuid": store.new_uuid(),
         "runOutputUri": f"{fields['outputUri'].rstrip('/')}/{run_id}",
@@ -137,7 +136,7 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
         progress[1:],
         script.failureReason if script is not None else None,
     )
-    set_status(run, progress[0])
+    set_status(run, progress[0], now=now)
     if script is not None:
         add_tasks(run, store, cache.data["cacheS3Uri"] if cache else None, script.tasks)
     store.add(run)

@@ -86,12 +86,14 @@ class OmicsService:
         reading = self._readings.get(key)
         if reading is None:
             reading = self._read(request, operation)
-            # A request whose parameters travel in headers is read anew each time, and uploads
-            # (a payload body) are not kept at all.
+            # A request whose parameters travel in headers is read anew each time; uploads (a
+            # payload body) are not kept at all, nor are requests with an idempotency token
+            # (botocore makes a new one per call, so only a retry would ever read it again).
             if (
                 len(self._readings) < _MAX_READINGS
                 and not reading.operation.header_members
                 and reading.operation.payload is None
+                and not reading.operation.model.idempotent_members
             ):
                 self._readings[key] = reading
         operation_spec, params, problems, malformed, handler = reading
