@@ -12,7 +12,8 @@
 
 Each creates (or reuses) its virtualenv and installs what it needs whenever pyproject.toml
 changed since the last install: .venv (everything, aiobotocore included, which pins botocore),
-.venv-oldest and .venv-newest (the test extras on the oldest / newest botocore).
+.venv-oldest and .venv-newest (the test extras on the oldest / newest botocore), .venv-awscli
+(the AWS CLI the endpoint tests run as a child process).
 """
 
 from __future__ import annotations
@@ -60,14 +61,27 @@ def _dev() -> Path:
     return _venv(".venv", "-e", ".[dev]")
 
 
-def _test_environment() -> dict[str, str]:
-    """No AWS credentials, config or instance-metadata lookups may reach the tests."""
+#: The AWS CLI the endpoint tests run as a child process. It gets a virtualenv of its own, as a
+#: user's `aws` would: awscli pins one exact botocore, which the test environments' own pins
+#: (aiobotocore's, the oldest and newest botocore) would fight.
+AWS_CLI = "awscli"
+
+
+def _aws_cli() -> str:
+    return str(_venv(".venv-awscli", AWS_CLI) / "aws")
+
+
+def _test_environment(*, aws_cli: bool = True) -> dict[str, str]:
+    """No AWS credentials, config or instance-metadata lookups may reach the tests. With
+    ``aws_cli``, the tests that run the AWS CLI find it (and fail rather than skip without it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         AWS_EC2_METADATA_DISABLED="true",
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     )
+    if aws_cli:
+        env["PYTEST_OMICS_CACHE_AWS_CLI"] = _aws_cli()
     return env
 
 
@@ -78,7 +92,7 @@ def _run(*command: str, env: dict[str, str] | None = None) -> None:
 
 
 def examples(extra: list[str]) -> None:
-    _run(str(_dev() / "pytest"), "examples", *extra, env=_test_environment())
+    _run(str(_dev() / "pytest"), "examples", *extra, env=_test_environment(aws_cli=False))
 
 
 def test(extra: list[str]) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import botocore
+import endpoint
 import fixture
 import instructions
 import percall
@@ -224,6 +225,19 @@ def main() -> None:
                 "- (botocore's wire path)",
                 True,
             ),
+        ],
+    )
+
+    socket_us, process_us = endpoint.measure(7 if args.quick else 21, 100)
+    _print(
+        "6. Other processes: GetRunCache from a child process over the loopback endpoint",
+        [
+            (
+                "endpoint / in-process (minimum of interleaved rounds)",
+                f"{socket_us:.0f} / {process_us:.0f} µs = {socket_us / process_us:.2f}x",
+                "- (reported)",
+                True,
+            )
         ],
     )
 

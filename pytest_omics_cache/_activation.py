@@ -119,6 +119,12 @@ class Activation:
                 if _current is self:
                     _current = None
 
+    def on_stop(self, step: Callable[[], None]) -> None:
+        """Run ``step`` when this activation stops, after the fake stops serving in-process and
+        before the attributes are put back."""
+        with _lock:
+            self._undo.append(step)
+
     def _hook_late(self, patches_of: Callable[[], list[Patch]]) -> None:
         # Runs inside the import statement of the code under test, maybe in another thread.
         with _lock:

@@ -32,6 +32,10 @@ class Call:
     #: True for a request nothing answered (no registry, no queued response): it raised
     #: ``UnservedRequestError`` and fails the test at teardown.
     unserved: bool = False
+    #: How the request reached the fake: ``"botocore"``, ``"aiobotocore"``, ``"requests"``, or
+    #: ``"endpoint"`` (the loopback HTTP endpoint, from another process or a client given
+    #: ``endpoint_url``).
+    transport: str = "botocore"
 
     def describe(self) -> str:
         if self.unserved:
@@ -66,6 +70,7 @@ Record = tuple[
     Mapping[str, str],
     str | None,
     bool,
+    str,
 ]
 
 

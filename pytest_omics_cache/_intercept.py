@@ -96,7 +96,7 @@ class _Body:
         pass
 
 
-class _Headers(Mapping[str, str]):
+class Headers(Mapping[str, str]):
     """A snapshot of botocore's request headers, case-insensitive as HTTP's are. Values botocore
     holds as bytes (Authorization) read as str.
 
@@ -149,7 +149,7 @@ def _wire_request(request: AWSPreparedRequest) -> WireRequest:
         content = body.read()
         raw = content.encode() if isinstance(content, str) else content
         request.reset_stream()
-    return WireRequest(request.method, request.url, _Headers(request.headers), raw)
+    return WireRequest(request.method, request.url, Headers(request.headers), raw)
 
 
 _FAULTS: dict[str, Callable[[str, Exception], Exception]] = {
@@ -159,12 +159,14 @@ _FAULTS: dict[str, Callable[[str, Exception], Exception]] = {
 }
 
 
-def handle(event_name: str, request: AWSPreparedRequest) -> WireResponse:
+def handle(
+    event_name: str, request: AWSPreparedRequest, transport: str = "botocore"
+) -> WireResponse:
     """The fake's answer to a ``before-send.omics.*`` request, for sync and async clients."""
     service = _active
     assert service is not None
     try:
-        return service.handle(_wire_request(request), event_name[_OPERATION_AT:])
+        return service.handle(_wire_request(request), event_name[_OPERATION_AT:], transport)
     except InjectedFault as fault:
         # What botocore's HTTP layer raises for the same failure; botocore's retry handler
         # treats it as it would a real one.

@@ -67,7 +67,7 @@ class _AsyncBody:
 
 
 async def answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, Any]]:
-    wire = _intercept.handle(event_name, request)
+    wire = _intercept.handle(event_name, request, "aiobotocore")
     return [
         (
             answer,

@@ -71,7 +71,7 @@ class _OmicsAdapter(requests.adapters.BaseAdapter):
             request.method or "GET", request.url or "", request.headers, _body(request.body)
         )
         try:
-            answer = self._service.handle(wire)
+            answer = self._service.handle(wire, transport="requests")
         except InjectedFault as fault:
             message = f"{fault.kind} injected by pytest-omics-cache"
             raise _FAULTS[fault.kind](message, request=request) from None

@@ -75,9 +75,13 @@ class OmicsService:
         self._callers: dict[str, Caller] = {}
 
     def handle(
-        self, request: _protocol.WireRequest, operation: str | None = None
+        self,
+        request: _protocol.WireRequest,
+        operation: str | None = None,
+        transport: str = "botocore",
     ) -> _protocol.WireResponse:
-        """Answer one HTTP request. ``operation`` is the transport's own knowledge of it, if any.
+        """Answer one HTTP request. ``operation`` is the transport's own knowledge of it, if any;
+        ``transport`` names the adapter, for the call log.
 
         Raises UnservedRequestError for a request the fake does not serve and InjectedFault
         for an injected transport fault.
@@ -85,7 +89,7 @@ class OmicsService:
         key = (request.method, request.url, request.body, operation)
         reading = self._readings.get(key)
         if reading is None:
-            reading = self._read(request, operation)
+            reading = self._read(request, operation, transport)
             # A request whose parameters travel in headers is read anew each time; uploads (a
             # payload body) are not kept at all, nor are requests with an idempotency token
             # (botocore makes a new one per call, so only a retry would ever read it again).
@@ -109,7 +113,9 @@ class OmicsService:
             injected = self.injections.fire(name, params.get("id"), region)
             if injected is not None:
                 if injected.kind == "fault":
-                    self._record(request, name, params, caller, None, None, injected.code)
+                    self._record(
+                        request, name, params, caller, None, None, transport, injected.code
+                    )
                     raise InjectedFault(injected.code, request.url)
                 raise ServiceError(
                     injected.code,
@@ -132,21 +138,30 @@ class OmicsService:
             error_code = error.code
             response = _answers.error_response(error.code, error.message)
         except Unserved as unserved:
-            self._record(request, name, params, caller, None, None, unserved=True)
+            self._record(request, name, params, caller, None, None, transport, unserved=True)
             raise UnservedRequestError(
                 _unserved_message(request, name, str(unserved), operation_spec)
             ) from None
-        self._record(request, name, params, caller, response.status, error_code)
+        self._record(request, name, params, caller, response.status, error_code, transport)
         return response
 
-    def _read(self, request: _protocol.WireRequest, operation: str | None) -> _Reading:
+    def _read(
+        self, request: _protocol.WireRequest, operation: str | None, transport: str
+    ) -> _Reading:
         """What a request asks: operation, parameters, and the rules they break (if any)."""
         routed = _protocol.find_operation(request, operation)
         if routed is None:
             # No operation of the model has this method and path: nothing can answer it.
             region = _protocol.request_region(request, self.options.region)
             self._record(
-                request, "", {}, Caller(self.options.account, region), None, None, unserved=True
+                request,
+                "",
+                {},
+                Caller(self.options.account, region),
+                None,
+                None,
+                transport,
+                unserved=True,
             )
             raise UnservedRequestError(_unroutable_message(request, operation))
         name = routed.operation.name
@@ -166,6 +181,7 @@ class OmicsService:
         caller: Caller,
         status_code: int | None,
         error_code: str | None,
+        transport: str,
         fault: str | None = None,
         unserved: bool = False,
     ) -> None:
@@ -183,6 +199,7 @@ class OmicsService:
                 request.headers,
                 fault,
                 unserved,
+                transport,
             )
         )
 

@@ -137,6 +137,7 @@ async def test_async_requests_are_signed_with_fake_credentials(fake_omics: FakeO
     assert call.headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=FAKEOMICS")
     assert call.headers["Authorization"].endswith(", Signature=" + "0" * 64)  # fixed, not computed
     assert call.region == "eu-west-1"
+    assert call.transport == "aiobotocore"
     assert credentials.access_key == "FAKEOMICSACCESSKEYID"  # made in the test: fake keys
 
 

@@ -44,7 +44,8 @@ def test_get_call_returns_the_single_match(fake_omics: FakeOmics, omics: Any) ->
     fake_omics.add_run_cache(id="10")
     omics.get_run_cache(id="10")
 
-    assert fake_omics.get_call("GetRunCache").params == {"id": "10"}
+    call = fake_omics.get_call("GetRunCache")
+    assert (call.params, call.transport) == ({"id": "10"}, "botocore")
 
 
 def test_get_call_with_no_match_says_so(fake_omics: FakeOmics) -> None:

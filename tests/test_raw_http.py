@@ -98,7 +98,8 @@ def test_region_comes_from_the_signature(fake_omics: FakeOmics) -> None:
     response = signed("GET", f"{BASE}/runCache/5", region="ap-southeast-2")
 
     assert response.status_code == 200
-    assert fake_omics.get_call().region == "ap-southeast-2"
+    call = fake_omics.get_call()
+    assert (call.region, call.transport) == ("ap-southeast-2", "requests")
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,21 +17,27 @@ _TEST = re.compile(r"^(?:async )?def test_", re.M)
 
 
 _HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
+#: The AWS CLI dev.py provides (see test_aws_cli.py); the README's CLI snippet runs it as `aws`.
+_AWS_CLI = os.environ.get("PYTEST_OMICS_CACHE_AWS_CLI")
 
 
 def _snippets(text: str) -> list[str]:
     # The aiobotocore snippet needs the `async` extra, which the oldest/newest botocore and
-    # other Pythons' environments do not install.
+    # other Pythons' environments do not install; the AWS CLI snippet needs the CLI.
     return [
         b
         for b in _BLOCK.findall(text)
-        if not b.startswith("# fragment") and (_HAS_AIOBOTOCORE or "aiobotocore" not in b)
+        if not b.startswith("# fragment")
+        and (_HAS_AIOBOTOCORE or "aiobotocore" not in b)
+        and (_AWS_CLI or '["aws", ' not in b)
     ]
 
 
 def _run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, text: str) -> Any:
     # pytest-asyncio on: one snippet is an async test.
     monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly -p no:xdist -p no:hypothesispytest")
+    if _AWS_CLI:
+        monkeypatch.setenv("PATH", f"{os.path.dirname(_AWS_CLI)}{os.pathsep}{os.environ['PATH']}")
     snippets = _snippets(text)
     for number, snippet in enumerate(snippets, 1):
         pytester.makepyfile(**{f"test_readme_snippet_{number:02d}": PREAMBLE + snippet})

@@ -1,0 +1,494 @@
+"""The loopback endpoint: the same service over HTTP, for other processes.
+
+Wire-level behaviour is tested with http.client from this process (a botocore client here would
+be answered in-process, never reaching the socket); what a child sees, with a child Python
+process that makes its own boto3 client. The AWS CLI's tests are in test_aws_cli.py.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from pytest_omics_cache import FakeOmics, mock_omics
+from pytest_omics_cache._intercept import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+
+pytest_plugins = ["pytester"]
+
+SCOPE = (
+    "AWS4-HMAC-SHA256 Credential=AKID/20261130/{region}/omics/aws4_request,"
+    " SignedHeaders=host, Signature=0"
+)
+
+
+def _connection(fake: FakeOmics) -> http.client.HTTPConnection:
+    url = urlsplit(fake.endpoint_url)
+    assert url.hostname is not None
+    assert url.port is not None
+    return http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+
+
+def _request(
+    fake: FakeOmics, method: str, path: str, body: Any = None, region: str = "us-east-1"
+) -> tuple[int, dict[str, str], Any]:
+    connection = _connection(fake)
+    try:
+        connection.request(
+            method,
+            path,
+            body=None if body is None else json.dumps(body),
+            headers={"Authorization": SCOPE.format(region=region)},
+        )
+        response = connection.getresponse()
+        raw = response.read()
+        return response.status, dict(response.getheaders()), json.loads(raw) if raw else None
+    finally:
+        connection.close()
+
+
+def _child(fake: FakeOmics, script: str, **env: str) -> dict[str, Any]:
+    """Runs ``script`` in a new Python process with ``fake.subprocess_env()``; the script prints
+    one JSON object, returned here."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        env={**fake.subprocess_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
+# --- over HTTP, from this process ----------------------------------------------------------------
+
+
+def test_endpoint_url_is_a_loopback_port_of_its_own_that_stays_the_same(
+    fake_omics: FakeOmics,
+) -> None:
+    url = fake_omics.endpoint_url
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.hostname, parts.path) == ("http", "127.0.0.1", "")
+    assert parts.port is not None
+    assert parts.port > 0
+    assert fake_omics.endpoint_url == url
+    assert fake_omics._endpoint is not None
+    assert fake_omics._endpoint._server.server_address == ("127.0.0.1", parts.port)
+
+
+def test_a_get_run_cache_over_http_is_served_from_the_registry_with_the_scopes_region(
+    fake_omics: FakeOmics,
+) -> None:
+    cache = fake_omics.add_run_cache(name="wire", region="eu-west-1")
+
+    status, headers, body = _request(
+        fake_omics, "GET", f"/runCache/{cache['id']}", None, "eu-west-1"
+    )
+
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    assert int(headers["Content-Length"]) > 0
+    assert headers["x-amzn-RequestId"]
+    assert body == {
+        "arn": cache["arn"],
+        "cacheBehavior": "CACHE_ON_FAILURE",
+        "cacheS3Uri": cache["cacheS3Uri"],
+        "creationTime": cache["creationTime"].isoformat().replace("+00:00", "Z"),
+        "id": cache["id"],
+        "name": "wire",
+        "status": "ACTIVE",
+        "tags": {},
+    }
+    call = fake_omics.get_call()
+    assert (call.operation, call.params, call.region, call.status_code, call.transport) == (
+        "GetRunCache",
+        {"id": cache["id"]},
+        "eu-west-1",
+        200,
+        "endpoint",
+    )
+    assert call.url == f"{fake_omics.endpoint_url}/runCache/{cache['id']}"
+
+
+def test_a_missing_cache_over_http_is_the_services_404(fake_omics: FakeOmics) -> None:
+    status, headers, body = _request(fake_omics, "GET", "/runCache/1234567")
+
+    assert status == 404
+    assert headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+    assert body == {"message": "Run cache 1234567 not found."}
+
+
+def test_a_create_over_http_is_validated_like_any_other(fake_omics: FakeOmics) -> None:
+    status, headers, body = _request(
+        fake_omics, "POST", "/runCache", {"cacheS3Location": "not-s3", "requestId": "r1"}
+    )
+
+    assert status == 400
+    assert headers["x-amzn-ErrorType"] == "ValidationException"
+    assert "at 'cacheS3Location' failed to satisfy constraint" in body["message"]
+    assert fake_omics.run_caches() == []
+
+
+def test_a_chunked_request_body_is_read_whole(fake_omics: FakeOmics) -> None:
+    connection = _connection(fake_omics)
+    body = json.dumps({"cacheS3Location": "s3://chunked-bucket/c", "requestId": "r1"}).encode()
+    connection.putrequest("POST", "/runCache")
+    connection.putheader("Authorization", SCOPE.format(region="us-east-1"))
+    connection.putheader("Transfer-Encoding", "chunked")
+    connection.endheaders()
+    for start in range(0, len(body), 10):
+        piece = body[start : start + 10]
+        connection.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    connection.send(b"0\r\n\r\n")
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    connection.close()
+
+    assert response.status == 201
+    assert [c["id"] for c in fake_omics.run_caches()] == [answer["id"]]
+
+
+def test_an_unserved_request_gets_a_service_shaped_501_and_fails_the_teardown() -> None:
+    with pytest.raises(AssertionError) as failure, mock_omics() as fake:
+        status, headers, body = _request(fake, "GET", "/workflow/1234")
+
+    assert status == 501
+    assert headers["x-amzn-ErrorType"] == "UnservedRequestError"
+    assert body["message"].startswith(
+        "pytest-omics-cache does not serve omics GetWorkflow (GET http://127.0.0.1:"
+    )
+    assert (
+        "fake_omics.add_response(\"GetWorkflow\", {...}, params={'id': '1234'})" in body["message"]
+    )
+    assert "GetWorkflow(id='1234') in us-east-1 -> unserved" in str(failure.value)
+
+
+def test_a_path_no_operation_has_is_unserved_too() -> None:
+    mock = mock_omics()
+    fake = mock.start()
+    status, headers, body = _request(fake, "GET", "/nothing/here")
+    [call] = fake.get_calls()
+    with pytest.raises(AssertionError) as failure:
+        mock.stop()
+
+    assert (status, headers["x-amzn-ErrorType"]) == (501, "UnservedRequestError")
+    assert "GET http://127.0.0.1:" in body["message"]
+    assert (call.unserved, call.transport) == (True, "endpoint")
+    assert "1 request(s) were not served" in str(failure.value)
+
+
+def test_endpoint_url_needs_an_active_fake() -> None:
+    with pytest.raises(RuntimeError) as error:
+        _ = FakeOmics().endpoint_url
+
+    assert str(error.value) == (
+        "endpoint_url: this fake is not active, so nothing would answer its endpoint. Ask for it"
+        " inside the test (or mock_omics block) that uses the fake."
+    )
+
+
+def _refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_the_port_is_closed_when_mock_omics_stops() -> None:
+    with mock_omics() as fake:
+        port = urlsplit(fake.endpoint_url).port
+        assert port is not None
+        assert not _refused(port)
+
+    assert _refused(port)
+    assert fake._endpoint is None
+
+
+def test_the_port_is_closed_after_the_fixtures_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import socket
+        from urllib.parse import urlsplit
+
+        import pytest
+
+        PORTS = []
+
+
+        def test_serves(fake_omics):
+            PORTS.append(urlsplit(fake_omics.endpoint_url).port)
+            socket.create_connection(("127.0.0.1", PORTS[0]), timeout=5).close()
+
+
+        def test_closed_after():
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection(("127.0.0.1", PORTS[0]), timeout=5)
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_connection_a_client_keeps_open_does_not_keep_the_fake_from_stopping() -> None:
+    mock = mock_omics()
+    fake = mock.start()
+    connection = _connection(fake)
+    connection.request("GET", "/runCache/1234567")
+    assert connection.getresponse().read()  # the connection stays open: HTTP/1.1 keep-alive
+
+    stopper = threading.Thread(target=mock.stop)
+    stopper.start()
+    stopper.join(10)
+
+    assert not stopper.is_alive()
+    with pytest.raises((ConnectionError, http.client.HTTPException)):
+        _ask_again(connection)
+
+
+def _ask_again(connection: http.client.HTTPConnection) -> None:
+    connection.request("GET", "/runCache/1234567")
+    connection.getresponse()
+
+
+def test_a_held_read_timeout_is_released_when_the_fake_stops() -> None:
+    with mock_omics(assert_all_errors_fired=False) as fake:
+        fake.add_fault("read-timeout")
+        connection = _connection(fake)
+        connection.request("GET", "/runCache/1234567")
+        got: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                connection.getresponse()
+            except BaseException as error:  # the connection ends without an answer
+                got.append(error)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(0.3)
+        assert reader.is_alive()  # nothing answered yet
+
+    reader.join(10)
+    assert not reader.is_alive()
+    assert len(got) == 1
+    assert isinstance(got[0], (ConnectionError, http.client.HTTPException))
+    assert [c.fault for c in fake.get_calls()] == ["read-timeout"]
+
+
+# --- what a child process needs ------------------------------------------------------------------
+
+
+def test_subprocess_env_is_the_base_without_aws_settings_plus_what_the_child_needs(
+    fake_omics: FakeOmics,
+) -> None:
+    env = fake_omics.subprocess_env(
+        base={
+            "PATH": "/usr/bin",
+            "HOME": "/home/someone",
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "AWS_SESSION_TOKEN": "token",
+            "AWS_PROFILE": "production",
+            "AWS_ENDPOINT_URL": "https://somewhere.example",
+            "NO_PROXY": "internal.example",
+        }
+    )
+
+    assert env == {
+        "PATH": "/usr/bin",
+        "HOME": "/home/someone",
+        "AWS_ENDPOINT_URL_OMICS": fake_omics.endpoint_url,
+        "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
+        "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "NO_PROXY": "internal.example,127.0.0.1",
+        "no_proxy": "internal.example,127.0.0.1",
+    }
+
+
+@pytest.mark.fake_omics(region="eu-west-1")
+def test_subprocess_env_gives_the_fakes_region_and_starts_the_endpoint(
+    fake_omics: FakeOmics,
+) -> None:
+    env = fake_omics.subprocess_env(base={})
+
+    assert (env["AWS_REGION"], env["AWS_DEFAULT_REGION"]) == ("eu-west-1", "eu-west-1")
+    assert env["NO_PROXY"] == "127.0.0.1"
+    assert fake_omics._endpoint is not None
+
+
+def test_a_child_boto3_process_is_served_and_never_sees_real_credentials(
+    fake_omics: FakeOmics, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "real-looking-session-token")
+    monkeypatch.setenv("AWS_PROFILE", "production")
+    cache = fake_omics.add_run_cache(name="parent's")
+
+    child = _child(
+        fake_omics,
+        f"""
+        import json, os
+        import boto3
+
+        credentials = boto3.Session().get_credentials().get_frozen_credentials()
+        east = boto3.client("omics")
+        west = boto3.client("omics", region_name="us-west-2")
+        created = west.create_run_cache(cacheS3Location="s3://child-bucket/cache")
+        print(json.dumps({{
+            "aws_env": {{k: v for k, v in os.environ.items() if k.startswith("AWS_")}},
+            "credentials": [credentials.access_key, credentials.secret_key, credentials.token],
+            "got": east.get_run_cache(id={cache["id"]!r})["name"],
+            "created": created["id"],
+        }}))
+        """,
+    )
+
+    assert child["credentials"] == [FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, None]
+    assert "EXAMPLE" not in json.dumps(child["aws_env"])
+    assert "AWS_PROFILE" not in child["aws_env"]
+    assert "AWS_SESSION_TOKEN" not in child["aws_env"]
+    assert child["got"] == "parent's"
+    calls = fake_omics.get_calls()
+    assert [(c.operation, c.region, c.status_code, c.transport) for c in calls] == [
+        ("CreateRunCache", "us-west-2", 201, "endpoint"),
+        ("GetRunCache", "us-east-1", 200, "endpoint"),
+    ]
+    assert all(FAKE_ACCESS_KEY_ID in c.headers["Authorization"] for c in calls)
+    assert [c["id"] for c in fake_omics.run_caches(region="us-west-2")] == [child["created"]]
+
+
+CHILD_GET = """
+import json
+import boto3, botocore.config, botocore.exceptions
+
+config = botocore.config.Config(
+    retries={"total_max_attempts": ATTEMPTS, "mode": "standard"}, read_timeout=0.5
+)
+client = boto3.client("omics", config=config)
+try:
+    print(json.dumps({"id": client.get_run_cache(id="1234567")["id"]}))
+except botocore.exceptions.BotoCoreError as error:
+    print(json.dumps({"error": type(error).__name__}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("connection", "ConnectionClosedError"),
+        ("connect-timeout", "ConnectionClosedError"),
+        ("read-timeout", "ReadTimeoutError"),
+    ],
+)
+def test_an_injected_fault_reaches_the_child_as_a_failed_connection(
+    fake_omics: FakeOmics, kind: str, error: str
+) -> None:
+    fake_omics.add_run_cache(id="1234567")
+    fake_omics.add_fault(kind)
+
+    child = _child(fake_omics, CHILD_GET.replace("ATTEMPTS", "1"))
+
+    assert child == {"error": error}
+    assert [(c.fault, c.status_code) for c in fake_omics.get_calls()] == [(kind, None)]
+
+
+def test_the_childs_own_retries_get_past_an_injected_fault(fake_omics: FakeOmics) -> None:
+    fake_omics.add_run_cache(id="1234567")
+    fake_omics.add_fault("connection", times=2)
+
+    child = _child(fake_omics, CHILD_GET.replace("ATTEMPTS", "3"))
+
+    assert child == {"id": "1234567"}
+    assert [c.fault or c.status_code for c in fake_omics.get_calls()] == [
+        "connection",
+        "connection",
+        200,
+    ]
+
+
+def test_a_child_starts_a_run_on_a_parents_cache_and_the_parent_drives_it(
+    fake_omics: FakeOmics,
+) -> None:
+    cache = fake_omics.add_run_cache(cacheBehavior="CACHE_ALWAYS")
+
+    child = _child(
+        fake_omics,
+        f"""
+        import json
+        import boto3
+
+        client = boto3.client("omics")
+        run = client.start_run(
+            workflowId="1234",
+            roleArn="arn:aws:iam::123456789012:role/omics",
+            outputUri="s3://child-bucket/out/",
+            cacheId={cache["id"]!r},
+        )
+        print(json.dumps({{"id": run["id"], "status": run["status"]}}))
+        """,
+    )
+
+    [run] = fake_omics.runs()
+    assert child == {"id": run["id"], "status": "PENDING"}
+    assert (run["cacheId"], run["cacheBehavior"]) == (cache["id"], "CACHE_ALWAYS")
+
+
+def test_each_xdist_worker_serves_on_its_own_port(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        from urllib.parse import urlsplit
+
+
+        def _record(fake_omics):
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "none")
+            port = urlsplit(fake_omics.endpoint_url).port
+            with open(os.path.join(os.environ["PORTS_DIR"], f"{worker}-{port}"), "w"):
+                pass
+
+
+        def test_a(fake_omics):
+            _record(fake_omics)
+
+
+        def test_b(fake_omics):
+            _record(fake_omics)
+
+
+        def test_c(fake_omics):
+            _record(fake_omics)
+
+
+        def test_d(fake_omics):
+            _record(fake_omics)
+        """
+    )
+    ports_dir = pytester.mkdir("ports")
+    pytester._monkeypatch.setenv("PORTS_DIR", str(ports_dir))
+    pytester._monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:randomly")
+
+    pytester.runpytest_subprocess("-n", "2").assert_outcomes(passed=4)
+
+    seen = [name.split("-") for name in os.listdir(ports_dir)]
+    assert len(seen) == 4
+    assert {worker for worker, _ in seen} == {"gw0", "gw1"}
+    assert all(int(port) > 0 for _, port in seen)
