@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 
@@ -90,7 +91,11 @@ class CallLog:
         with self._lock:
             built, records = self._built, self._records
             # Calls built earlier are kept, so every read returns the same objects.
-            built.extend(Call(*record) for record in records[len(built) : len(records)])
+            built.extend(
+                # Read-only: the params are shared with the fake's reading of the request.
+                Call(record[0], MappingProxyType(record[1]), *record[2:])
+                for record in records[len(built) : len(records)]
+            )
             return [c for c in built if operation is None or c.operation == operation]
 
     def single(self, operation: str | None) -> Call:

@@ -101,37 +101,38 @@ class Headers(Mapping[str, str]):
     holds as bytes (Authorization) read as str.
 
     The call log keeps one per request. Holding botocore's own HeadersDict instead would keep a
-    dozen objects alive per request for the garbage collector to visit again and again; a dict
-    of strings is one it soon stops visiting.
+    dozen objects alive per request for the garbage collector to visit again and again. Two
+    dicts of strings (names and values by lower-case name) are ones it never tracks at all.
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_names", "_values")
 
     def __init__(self, raw: Any) -> None:
         entries = getattr(raw, "_dict", None)
         if type(raw) is HeadersDict and isinstance(entries, dict):
             # HeadersDict's own storage: _HeaderKey -> value, the key keeping name and lower case.
-            self._items = {key._lower: (key._key, value) for key, value in entries.items()}
+            self._names = {key._lower: key._key for key in entries}
+            self._values = {key._lower: value for key, value in entries.items()}
         else:
-            self._items = {name.lower(): (name, value) for name, value in raw.items()}
+            self._names = {name.lower(): name for name in raw}
+            self._values = {name.lower(): value for name, value in raw.items()}
 
     def __getitem__(self, name: str) -> str:
-        value = self._items[name.lower()][1]
+        value = self._values[name.lower()]
         return value.decode() if isinstance(value, bytes) else value
 
     def get(self, name: str, default: Any = None) -> Any:
         # Mapping.get would add a frame and an exception to every region lookup.
-        found = self._items.get(name.lower())
-        if found is None:
+        value = self._values.get(name.lower())
+        if value is None:
             return default
-        value = found[1]
         return value.decode() if isinstance(value, bytes) else value
 
     def __iter__(self) -> Iterator[str]:
-        return (name for name, _ in self._items.values())
+        return iter(self._names.values())
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._names)
 
     def __repr__(self) -> str:
         return repr(dict(self))

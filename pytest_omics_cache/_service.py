@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from pytest_omics_cache import (
@@ -36,6 +35,9 @@ HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_runs.HANDLERS, **_
 
 class _Reading(NamedTuple):
     operation: _protocol.OperationSpec
+    # A plain dict, shared by every request with the same bytes: handlers only read it (typed
+    # Mapping), and the call log hands it out read-only. A dict of strings is one the garbage
+    # collector never tracks, where a read-only proxy would be one more object per request.
     params: Mapping[str, Any]
     problems: tuple[_validate.Violation, ...]
     malformed: str | None
@@ -169,9 +171,9 @@ class OmicsService:
         try:
             params = _protocol.parse_params(routed, request)
         except _protocol.MalformedRequest as malformed:
-            return _Reading(routed.operation, MappingProxyType({}), (), str(malformed), handler)
+            return _Reading(routed.operation, {}, (), str(malformed), handler)
         problems = _validate.validator(routed.operation.input_shape)(params, "")
-        return _Reading(routed.operation, MappingProxyType(params), tuple(problems), None, handler)
+        return _Reading(routed.operation, params, tuple(problems), None, handler)
 
     def _record(
         self,
