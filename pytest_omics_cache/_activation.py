@@ -121,8 +121,10 @@ class Activation:
 
     def on_stop(self, step: Callable[[], None]) -> None:
         """Run ``step`` when this activation stops, after the fake stops serving in-process and
-        before the attributes are put back."""
+        before the attributes are put back. RuntimeError if it has stopped already."""
         with _lock:
+            if _current is not self:
+                raise RuntimeError(f"the fake started by {self.origin} has stopped")
             self._undo.append(step)
 
     def _hook_late(self, patches_of: Callable[[], list[Patch]]) -> None:

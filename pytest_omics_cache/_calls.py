@@ -34,8 +34,8 @@ class Call:
     #: ``UnservedRequestError`` and fails the test at teardown.
     unserved: bool = False
     #: How the request reached the fake: ``"botocore"``, ``"aiobotocore"``, ``"requests"``, or
-    #: ``"endpoint"`` (the loopback HTTP endpoint, from another process or a client given
-    #: ``endpoint_url``).
+    #: ``"endpoint"`` (the loopback HTTP endpoint: another process, or an HTTP client of this
+    #: one that is none of the others).
     transport: str = "botocore"
 
     def describe(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pytest_omics_cache import _arguments, _model, _seed, _summary, _teardown, _validate
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._canned import CannedResponse, CannedResponses
+from pytest_omics_cache._fake_endpoint import EndpointApi
 from pytest_omics_cache._fake_runs import RunsApi
 from pytest_omics_cache._injections import FAULT_EXCEPTIONS, Injection, Injections
 from pytest_omics_cache._options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
@@ -25,10 +27,11 @@ if TYPE_CHECKING:
 
 
 _DEFAULT_BEHAVIOR = "CACHE_ON_FAILURE"
+
 _DEFAULT_STATUS = "ACTIVE"
 
 
-class FakeOmics(RunsApi):
+class FakeOmics(RunsApi, EndpointApi):
     """An in-memory AWS HealthOmics run-cache service.
 
     While active (inside the ``fake_omics`` fixture), every botocore/boto3 ``omics`` client in
@@ -70,6 +73,7 @@ class FakeOmics(RunsApi):
         self._retry_delays: list[float] = []
         self._service: OmicsService | None = None
         self._endpoint: Endpoint | None = None
+        self._endpoint_lock = threading.Lock()
 
     @classmethod
     def _from_options(cls, options: Options) -> FakeOmics:
@@ -355,73 +359,6 @@ class FakeOmics(RunsApi):
         __tracebackhide__ = True
         _arguments.check_operation("get_call", operation)
         return self._calls.single(operation)
-
-    @property
-    def endpoint_url(self) -> str:
-        """This fake's HTTP endpoint, ``http://127.0.0.1:{port}``, for other processes (the AWS
-        CLI, a subprocess with its own boto3) and clients given ``endpoint_url``.
-
-        Started on first use, on a free port of the loopback interface, and stopped with the
-        fake. It serves the same service as in-process calls do: the same run caches, runs,
-        injections and call log (``Call.transport == "endpoint"``). Ask for it while the fake is
-        active; see ``subprocess_env()`` for everything a child process needs.
-        """
-        __tracebackhide__ = True
-        from pytest_omics_cache import _activation
-        from pytest_omics_cache._endpoint import Endpoint
-
-        activation = _activation.current()
-        if activation is None or self._service is None or activation.service is not self._service:
-            raise RuntimeError(
-                "endpoint_url: this fake is not active, so nothing would answer its endpoint. Ask"
-                " for it inside the test (or mock_omics block) that uses the fake."
-            )
-        if self._endpoint is None:
-            self._endpoint = Endpoint(self._service)
-            activation.on_stop(self._stop_endpoint)
-        return self._endpoint.url
-
-    def _stop_endpoint(self) -> None:
-        endpoint, self._endpoint = self._endpoint, None
-        if endpoint is not None:
-            endpoint.stop()
-
-    def subprocess_env(self, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The environment for a child process that this fake serves through ``endpoint_url``.
-
-        It is ``base`` (this process's environment by default) without any ``AWS_*`` variable,
-        so no real credentials, profile or config file reaches the child, plus: the endpoint
-        (``AWS_ENDPOINT_URL_OMICS``), host-prefix injection off
-        (``AWS_DISABLE_HOST_PREFIX_INJECTION``), the fake credentials, the fake's region,
-        ``AWS_EC2_METADATA_DISABLED``, ``/dev/null`` for the AWS config and credentials files,
-        and the loopback address exempt from any proxy. Add other ``AWS_*`` settings the child
-        needs (``AWS_MAX_ATTEMPTS``) to the returned dict.
-        """
-        __tracebackhide__ = True
-        import os
-
-        from pytest_omics_cache._intercept import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
-
-        url = self.endpoint_url
-        source = os.environ if base is None else base
-        env = {name: value for name, value in source.items() if not name.startswith("AWS_")}
-        no_proxy = ",".join(
-            part for part in (source.get("NO_PROXY") or source.get("no_proxy"), "127.0.0.1") if part
-        )
-        env.update(
-            AWS_ENDPOINT_URL_OMICS=url,
-            AWS_DISABLE_HOST_PREFIX_INJECTION="true",
-            AWS_ACCESS_KEY_ID=FAKE_ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY=FAKE_SECRET_ACCESS_KEY,
-            AWS_REGION=self._options.region,
-            AWS_DEFAULT_REGION=self._options.region,
-            AWS_EC2_METADATA_DISABLED="true",
-            AWS_CONFIG_FILE=os.devnull,
-            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-            NO_PROXY=no_proxy,
-            no_proxy=no_proxy,
-        )
-        return env
 
     def summary(self) -> str:
         """What this fake has served and holds, as text: the calls (operation, region, status,

@@ -154,18 +154,14 @@ class OmicsService:
         routed = _protocol.find_operation(request, operation)
         if routed is None:
             # No operation of the model has this method and path: nothing can answer it.
-            region = _protocol.request_region(request, self.options.region)
-            self._record(
-                request,
-                "",
-                {},
-                Caller(self.options.account, region),
-                None,
-                None,
-                transport,
-                unserved=True,
+            raise UnservedRequestError(
+                self.refuse(
+                    request,
+                    "no operation of the botocore omics model has this method and path.",
+                    transport,
+                    what=f"omics {operation}" if operation else "this omics request",
+                )
             )
-            raise UnservedRequestError(_unroutable_message(request, operation))
         name = routed.operation.name
         handler = HANDLERS.get(name) or _canned.handler_for(name)
         try:
@@ -174,6 +170,24 @@ class OmicsService:
             return _Reading(routed.operation, {}, (), str(malformed), handler)
         problems = _validate.validator(routed.operation.input_shape)(params, "")
         return _Reading(routed.operation, params, tuple(problems), None, handler)
+
+    def refuse(
+        self,
+        request: _protocol.WireRequest,
+        reason: str,
+        transport: str,
+        *,
+        what: str = "this request",
+    ) -> str:
+        """Record ``request`` as one nothing can answer, for the teardown check, and return the
+        message for its ``UnservedRequestError`` (``reason`` says why)."""
+        region = _protocol.request_region(request, self.options.region)
+        caller = Caller(self.options.account, region)
+        self._record(request, "", {}, caller, None, None, transport, unserved=True)
+        return (
+            f"pytest-omics-cache does not serve {what} ({request.method} {request.url}): {reason}"
+            f" {_TEARDOWN_NOTE}"
+        )
 
     def _record(
         self,
@@ -247,12 +261,4 @@ def _add_response_hint(
     return (
         f'fake_omics.add_response("{name}", {{...}}{narrowed}), {{...}} being {members} as'
         " boto3 returns them."
-    )
-
-
-def _unroutable_message(request: _protocol.WireRequest, operation: str | None) -> str:
-    what = f"omics {operation}" if operation else "this omics request"
-    return (
-        f"pytest-omics-cache does not serve {what} ({request.method} {request.url}): no"
-        f" operation of the botocore omics model has this method and path. {_TEARDOWN_NOTE}"
     )

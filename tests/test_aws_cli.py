@@ -12,8 +12,9 @@ import subprocess
 from typing import Any
 
 import pytest
+from teardowns import checked_at_exit
 
-from pytest_omics_cache import FakeOmics, mock_omics
+from pytest_omics_cache import FakeOmics
 
 
 @pytest.fixture(scope="session")
@@ -208,15 +209,13 @@ def test_start_run_with_a_cache_id(aws: str, fake_omics: FakeOmics) -> None:
 
 
 def test_an_unserved_operation_is_the_clis_error_and_fails_the_teardown(aws: str) -> None:
-    mock = mock_omics()
-    fake = mock.start()
-    status, printed, stderr = _cli(aws, fake, "get-workflow", "--id", "1234")
-    with pytest.raises(AssertionError) as failure:
-        mock.stop()
+    with checked_at_exit() as (fake, failures):
+        status, printed, stderr = _cli(aws, fake, "get-workflow", "--id", "1234")
 
     assert (status, printed) == (255, None)
     assert (
         "An error occurred (UnservedRequestError) when calling the GetWorkflow operation:"
         " pytest-omics-cache does not serve omics GetWorkflow (GET http://127.0.0.1:"
     ) in stderr
-    assert "GetWorkflow(id='1234') in us-east-1 -> unserved" in str(failure.value)
+    [failure] = failures
+    assert "GetWorkflow(id='1234') in us-east-1 -> unserved" in failure

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from teardowns import checked_at_exit
 
 from pytest_omics_cache import FakeOmics, mock_omics
 from pytest_omics_cache._intercept import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
@@ -38,6 +40,11 @@ def _connection(fake: FakeOmics) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(url.hostname, url.port, timeout=10)
 
 
+def _path(fake: FakeOmics, path: str) -> str:
+    """``path`` under the endpoint's own prefix."""
+    return urlsplit(fake.endpoint_url).path + path
+
+
 def _request(
     fake: FakeOmics, method: str, path: str, body: Any = None, region: str = "us-east-1"
 ) -> tuple[int, dict[str, str], Any]:
@@ -45,7 +52,7 @@ def _request(
     try:
         connection.request(
             method,
-            path,
+            _path(fake, path),
             body=None if body is None else json.dumps(body),
             headers={"Authorization": SCOPE.format(region=region)},
         )
@@ -56,11 +63,20 @@ def _request(
         connection.close()
 
 
+# Before botocore 1.37.5 no AWS_DISABLE_HOST_PREFIX_INJECTION is read: the child passes the
+# README's Config instead (the oldest-botocore environment runs these tests too).
+_CHILD_PREAMBLE = """
+import botocore, botocore.config
+_OLD = tuple(int(p) for p in botocore.__version__.split(".")[:3]) < (1, 37, 5)
+CONFIG = botocore.config.Config(inject_host_prefix=False) if _OLD else None
+"""
+
+
 def _child(fake: FakeOmics, script: str, **env: str) -> dict[str, Any]:
     """Runs ``script`` in a new Python process with ``fake.subprocess_env()``; the script prints
-    one JSON object, returned here."""
+    one JSON object, returned here. ``CONFIG`` is defined for its clients."""
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
+        [sys.executable, "-c", _CHILD_PREAMBLE + textwrap.dedent(script)],
         env={**fake.subprocess_env(), **env},
         capture_output=True,
         text=True,
@@ -80,7 +96,8 @@ def test_endpoint_url_is_a_loopback_port_of_its_own_that_stays_the_same(
 ) -> None:
     url = fake_omics.endpoint_url
     parts = urlsplit(url)
-    assert (parts.scheme, parts.hostname, parts.path) == ("http", "127.0.0.1", "")
+    assert (parts.scheme, parts.hostname) == ("http", "127.0.0.1")
+    assert re.fullmatch("/[0-9a-f]{8}", parts.path)
     assert parts.port is not None
     assert parts.port > 0
     assert fake_omics.endpoint_url == url
@@ -119,7 +136,9 @@ def test_a_get_run_cache_over_http_is_served_from_the_registry_with_the_scopes_r
         200,
         "endpoint",
     )
-    assert call.url == f"{fake_omics.endpoint_url}/runCache/{cache['id']}"
+    # The service's own path: the endpoint's prefix only addresses the fake.
+    port = urlsplit(fake_omics.endpoint_url).port
+    assert call.url == f"http://127.0.0.1:{port}/runCache/{cache['id']}"
 
 
 def test_a_missing_cache_over_http_is_the_services_404(fake_omics: FakeOmics) -> None:
@@ -144,7 +163,7 @@ def test_a_create_over_http_is_validated_like_any_other(fake_omics: FakeOmics) -
 def test_a_chunked_request_body_is_read_whole(fake_omics: FakeOmics) -> None:
     connection = _connection(fake_omics)
     body = json.dumps({"cacheS3Location": "s3://chunked-bucket/c", "requestId": "r1"}).encode()
-    connection.putrequest("POST", "/runCache")
+    connection.putrequest("POST", _path(fake_omics, "/runCache"))
     connection.putheader("Authorization", SCOPE.format(region="us-east-1"))
     connection.putheader("Transfer-Encoding", "chunked")
     connection.endheaders()
@@ -161,7 +180,7 @@ def test_a_chunked_request_body_is_read_whole(fake_omics: FakeOmics) -> None:
 
 
 def test_an_unserved_request_gets_a_service_shaped_501_and_fails_the_teardown() -> None:
-    with pytest.raises(AssertionError) as failure, mock_omics() as fake:
+    with checked_at_exit() as (fake, failures):
         status, headers, body = _request(fake, "GET", "/workflow/1234")
 
     assert status == 501
@@ -172,21 +191,20 @@ def test_an_unserved_request_gets_a_service_shaped_501_and_fails_the_teardown() 
     assert (
         "fake_omics.add_response(\"GetWorkflow\", {...}, params={'id': '1234'})" in body["message"]
     )
-    assert "GetWorkflow(id='1234') in us-east-1 -> unserved" in str(failure.value)
+    [failure] = failures
+    assert "GetWorkflow(id='1234') in us-east-1 -> unserved" in failure
 
 
 def test_a_path_no_operation_has_is_unserved_too() -> None:
-    mock = mock_omics()
-    fake = mock.start()
-    status, headers, body = _request(fake, "GET", "/nothing/here")
-    [call] = fake.get_calls()
-    with pytest.raises(AssertionError) as failure:
-        mock.stop()
+    with checked_at_exit() as (fake, failures):
+        status, headers, body = _request(fake, "GET", "/nothing/here")
+        [call] = fake.get_calls()
 
     assert (status, headers["x-amzn-ErrorType"]) == (501, "UnservedRequestError")
     assert "GET http://127.0.0.1:" in body["message"]
     assert (call.unserved, call.transport) == (True, "endpoint")
-    assert "1 request(s) were not served" in str(failure.value)
+    [failure] = failures
+    assert "1 request(s) were not served" in failure
 
 
 def test_endpoint_url_needs_an_active_fake() -> None:
@@ -244,13 +262,14 @@ def test_the_port_is_closed_after_the_fixtures_teardown(pytester: pytest.Pyteste
 def test_a_connection_a_client_keeps_open_does_not_keep_the_fake_from_stopping() -> None:
     mock = mock_omics()
     fake = mock.start()
-    connection = _connection(fake)
-    connection.request("GET", "/runCache/1234567")
-    assert connection.getresponse().read()  # the connection stays open: HTTP/1.1 keep-alive
-
     stopper = threading.Thread(target=mock.stop)
-    stopper.start()
-    stopper.join(10)
+    try:
+        connection = _connection(fake)
+        connection.request("GET", _path(fake, "/runCache/1234567"))
+        assert connection.getresponse().read()  # the connection stays open: HTTP/1.1 keep-alive
+    finally:
+        stopper.start()
+        stopper.join(10)
 
     assert not stopper.is_alive()
     with pytest.raises((ConnectionError, http.client.HTTPException)):
@@ -258,7 +277,7 @@ def test_a_connection_a_client_keeps_open_does_not_keep_the_fake_from_stopping()
 
 
 def _ask_again(connection: http.client.HTTPConnection) -> None:
-    connection.request("GET", "/runCache/1234567")
+    connection.request("GET", "/anything")
     connection.getresponse()
 
 
@@ -266,7 +285,7 @@ def test_a_held_read_timeout_is_released_when_the_fake_stops() -> None:
     with mock_omics(assert_all_errors_fired=False) as fake:
         fake.add_fault("read-timeout")
         connection = _connection(fake)
-        connection.request("GET", "/runCache/1234567")
+        connection.request("GET", _path(fake, "/runCache/1234567"))
         got: list[BaseException] = []
 
         def read() -> None:
@@ -290,7 +309,7 @@ def test_a_held_read_timeout_is_released_when_the_fake_stops() -> None:
 # --- what a child process needs ------------------------------------------------------------------
 
 
-def test_subprocess_env_is_the_base_without_aws_settings_plus_what_the_child_needs(
+def test_subprocess_env_is_the_base_without_aws_or_proxy_settings_plus_what_the_child_needs(
     fake_omics: FakeOmics,
 ) -> None:
     env = fake_omics.subprocess_env(
@@ -300,16 +319,21 @@ def test_subprocess_env_is_the_base_without_aws_settings_plus_what_the_child_nee
             "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
             "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             "AWS_SESSION_TOKEN": "token",
+            "aws_session_token": "token",
             "AWS_PROFILE": "production",
-            "AWS_ENDPOINT_URL": "https://somewhere.example",
+            "AWS_ENDPOINT_URL_S3": "https://somewhere.example",
+            "HTTPS_PROXY": "http://corporate-proxy.example:3128",
+            "all_proxy": "socks5://corporate-proxy.example:1080",
             "NO_PROXY": "internal.example",
         }
     )
 
+    port = urlsplit(fake_omics.endpoint_url).port
     assert env == {
         "PATH": "/usr/bin",
         "HOME": "/home/someone",
         "AWS_ENDPOINT_URL_OMICS": fake_omics.endpoint_url,
+        "AWS_ENDPOINT_URL": fake_omics.endpoint_url,
         "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
         "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
         "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
@@ -318,8 +342,12 @@ def test_subprocess_env_is_the_base_without_aws_settings_plus_what_the_child_nee
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "NO_PROXY": "internal.example,127.0.0.1",
-        "no_proxy": "internal.example,127.0.0.1",
+        "HTTP_PROXY": f"http://127.0.0.1:{port}",
+        "HTTPS_PROXY": f"http://127.0.0.1:{port}",
+        "http_proxy": f"http://127.0.0.1:{port}",
+        "https_proxy": f"http://127.0.0.1:{port}",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
     }
 
 
@@ -330,7 +358,6 @@ def test_subprocess_env_gives_the_fakes_region_and_starts_the_endpoint(
     env = fake_omics.subprocess_env(base={})
 
     assert (env["AWS_REGION"], env["AWS_DEFAULT_REGION"]) == ("eu-west-1", "eu-west-1")
-    assert env["NO_PROXY"] == "127.0.0.1"
     assert fake_omics._endpoint is not None
 
 
@@ -350,8 +377,8 @@ def test_a_child_boto3_process_is_served_and_never_sees_real_credentials(
         import boto3
 
         credentials = boto3.Session().get_credentials().get_frozen_credentials()
-        east = boto3.client("omics")
-        west = boto3.client("omics", region_name="us-west-2")
+        east = boto3.client("omics", config=CONFIG)
+        west = boto3.client("omics", region_name="us-west-2", config=CONFIG)
         created = west.create_run_cache(cacheS3Location="s3://child-bucket/cache")
         print(json.dumps({{
             "aws_env": {{k: v for k, v in os.environ.items() if k.startswith("AWS_")}},
@@ -383,7 +410,7 @@ import boto3, botocore.config, botocore.exceptions
 config = botocore.config.Config(
     retries={"total_max_attempts": ATTEMPTS, "mode": "standard"}, read_timeout=0.5
 )
-client = boto3.client("omics", config=config)
+client = boto3.client("omics", config=config.merge(CONFIG) if CONFIG else config)
 try:
     print(json.dumps({"id": client.get_run_cache(id="1234567")["id"]}))
 except botocore.exceptions.BotoCoreError as error:
@@ -436,7 +463,7 @@ def test_a_child_starts_a_run_on_a_parents_cache_and_the_parent_drives_it(
         import json
         import boto3
 
-        client = boto3.client("omics")
+        client = boto3.client("omics", config=CONFIG)
         run = client.start_run(
             workflowId="1234",
             roleArn="arn:aws:iam::123456789012:role/omics",
@@ -452,34 +479,26 @@ def test_a_child_starts_a_run_on_a_parents_cache_and_the_parent_drives_it(
     assert (run["cacheId"], run["cacheBehavior"]) == (cache["id"], "CACHE_ALWAYS")
 
 
-def test_each_xdist_worker_serves_on_its_own_port(pytester: pytest.Pytester) -> None:
+def test_each_xdist_worker_serves_on_its_own_endpoint(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
+        import http.client
         import os
         from urllib.parse import urlsplit
 
+        import pytest
 
-        def _record(fake_omics):
-            worker = os.environ.get("PYTEST_XDIST_WORKER", "none")
-            port = urlsplit(fake_omics.endpoint_url).port
-            with open(os.path.join(os.environ["PORTS_DIR"], f"{worker}-{port}"), "w"):
+
+        @pytest.mark.parametrize("n", range(4))
+        def test_serves(fake_omics, n):
+            url = urlsplit(fake_omics.endpoint_url)
+            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+            connection.request("GET", url.path + "/runCache/1234567")
+            assert connection.getresponse().status == 404
+            assert fake_omics.get_call().transport == "endpoint"
+            worker = os.environ["PYTEST_XDIST_WORKER"]
+            with open(os.path.join(os.environ["PORTS_DIR"], f"{n}-{worker}-{url.port}"), "w"):
                 pass
-
-
-        def test_a(fake_omics):
-            _record(fake_omics)
-
-
-        def test_b(fake_omics):
-            _record(fake_omics)
-
-
-        def test_c(fake_omics):
-            _record(fake_omics)
-
-
-        def test_d(fake_omics):
-            _record(fake_omics)
         """
     )
     ports_dir = pytester.mkdir("ports")
@@ -489,6 +508,223 @@ def test_each_xdist_worker_serves_on_its_own_port(pytester: pytest.Pytester) -> 
     pytester.runpytest_subprocess("-n", "2").assert_outcomes(passed=4)
 
     seen = [name.split("-") for name in os.listdir(ports_dir)]
-    assert len(seen) == 4
-    assert {worker for worker, _ in seen} == {"gw0", "gw1"}
-    assert all(int(port) > 0 for _, port in seen)
+    assert sorted(n for n, _, _ in seen) == ["0", "1", "2", "3"]
+    assert {worker for _, worker, _ in seen} == {"gw0", "gw1"}
+
+
+# --- what is not for this fake, or not HealthOmics -----------------------------------------------
+
+
+def _raw(fake: FakeOmics, data: bytes, *, close_write: bool = False) -> bytes:
+    """Sends ``data`` as it is on a new connection; returns all the endpoint sent back."""
+    port = urlsplit(fake.endpoint_url).port
+    with socket.create_connection(("127.0.0.1", port or 0), timeout=10) as raw:
+        raw.sendall(data)
+        if close_write:
+            raw.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := raw.recv(65536):
+            received += chunk
+        return received
+
+
+def test_a_request_for_another_aws_service_is_refused_and_listed() -> None:
+    with checked_at_exit() as (fake, failures):
+        connection = _connection(fake)
+        connection.request(
+            "GET",
+            _path(fake, "/runCache/1234567"),
+            headers={"Authorization": SCOPE.replace("/omics/", "/s3/").format(region="us-east-1")},
+        )
+        answer = connection.getresponse()
+        page = answer.read().decode()
+        connection.close()
+
+    # Every botocore protocol reads an HTML 5xx as a generic error (query and XML ones would fail
+    # to parse a JSON body); the message is in the page and in the teardown failure.
+    assert answer.status == 501
+    assert answer.getheader("Content-Type") == "text/html"
+    assert page.startswith("<html><body>pytest-omics-cache does not serve this request (GET")
+    assert "it is a request for the AWS service 's3', and this endpoint serves only" in page
+    assert "AWS_ENDPOINT_URL_S3" in page
+    [failure] = failures
+    assert "1 request(s) were not served" in failure
+    assert "GET http://127.0.0.1:" in failure
+
+
+def test_a_childs_call_to_another_service_comes_here_and_is_listed() -> None:
+    with checked_at_exit() as (fake, failures):
+        child = _child(
+            fake,
+            """
+            import json
+            import boto3, botocore.exceptions
+
+            try:
+                boto3.client("sts", config=CONFIG).get_caller_identity()
+                print(json.dumps({"error": None}))
+            except botocore.exceptions.ClientError as error:
+                print(json.dumps({"error": error.response["Error"]["Code"]}))
+            """,
+        )
+        [call] = fake.get_calls()
+
+    assert child == {"error": "501"}
+    assert (call.unserved, call.transport, call.method) == (True, "endpoint", "POST")
+    assert "/sts/aws4_request" in call.headers["Authorization"]
+    assert len(failures) == 1
+
+
+def test_a_childs_request_to_another_host_is_refused_at_the_proxy_and_listed() -> None:
+    with checked_at_exit() as (fake, failures):
+        child = _child(
+            fake,
+            """
+            import json, urllib.error, urllib.request
+
+            outcomes = []
+            for url in ("https://example.com/", "http://example.com/page"):
+                try:
+                    urllib.request.urlopen(url, timeout=10)
+                    outcomes.append("reached")
+                except urllib.error.HTTPError as error:
+                    outcomes.append(error.code)
+                except urllib.error.URLError as error:
+                    outcomes.append(str(error.reason))
+            print(json.dumps({"outcomes": outcomes}))
+            """,
+        )
+        calls = fake.get_calls()
+
+    assert child == {"outcomes": ["Tunnel connection failed: 501 Not Implemented", 501]}
+    assert [(c.method, c.url, c.unserved) for c in calls] == [
+        ("CONNECT", "example.com:443", True),
+        ("GET", "http://example.com/page", True),
+    ]
+    [failure] = failures
+    assert "CONNECT example.com:443() in us-east-1 -> unserved" in failure
+
+
+def test_a_request_without_the_endpoints_prefix_is_answered_but_not_this_tests(
+    fake_omics: FakeOmics,
+) -> None:
+    connection = _connection(fake_omics)
+    connection.request("GET", "/0123abcd/runCache/1234567")
+    answer = connection.getresponse()
+    message = json.loads(answer.read())["message"]
+    connection.close()
+
+    assert answer.status == 501
+    assert message.startswith(
+        "pytest-omics-cache: GET /0123abcd/runCache/1234567 is not for the fake that now listens"
+        f" here (its endpoint_url ends in {urlsplit(fake_omics.endpoint_url).path})"
+    )
+    assert fake_omics.get_calls() == []
+
+
+def test_a_body_cut_short_is_not_served(fake_omics: FakeOmics) -> None:
+    head = (
+        f"POST {_path(fake_omics, '/runCache')} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+    )
+
+    received = _raw(fake_omics, head.encode() + b'{"cacheS3', close_write=True)
+
+    assert received == b""
+    assert fake_omics.get_calls() == []
+    assert fake_omics.run_caches() == []
+
+
+@pytest.mark.parametrize(
+    ("framing", "message"),
+    [
+        ("Content-Length: abc\r\n", "Content-Length 'abc' is not a number"),
+        ("Transfer-Encoding: chunked\r\n", "chunk size b'zz' is not hexadecimal"),
+    ],
+)
+def test_a_body_that_cannot_be_read_is_a_400(
+    fake_omics: FakeOmics, framing: str, message: str
+) -> None:
+    head = f"POST {_path(fake_omics, '/runCache')} HTTP/1.1\r\nHost: x\r\n{framing}\r\n"
+
+    received = _raw(fake_omics, head.encode() + b"zz\r\n")
+
+    status_line, _, rest = received.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 400 Bad Request"
+    assert b"x-amzn-ErrorType: BadRequest" in rest
+    assert json.loads(rest.partition(b"\r\n\r\n")[2]) == {"message": message}
+    assert fake_omics.get_calls() == []
+
+
+def test_a_method_no_operation_has_is_unserved() -> None:
+    with checked_at_exit() as (fake, failures):
+        status, headers, _ = _request(fake, "OPTIONS", "/runCache")
+
+    assert (status, headers["x-amzn-ErrorType"]) == (501, "UnservedRequestError")
+    [failure] = failures
+    assert "OPTIONS http://127.0.0.1:" in failure
+
+
+def test_an_error_of_the_fake_while_answering_fails_when_the_fake_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("a bug in the fake")
+
+    mock = mock_omics()
+    fake = mock.start()
+    try:
+        assert fake._service is not None
+        monkeypatch.setattr(fake._service, "handle", broken)
+        status, headers, body = _request(fake, "GET", "/runCache/1234567")
+    finally:
+        with pytest.raises(RuntimeError) as failure:
+            mock.stop()
+
+    assert (status, headers["x-amzn-ErrorType"]) == (501, "UnservedRequestError")
+    assert "pytest-omics-cache failed while answering GET" in body["message"]
+    assert str(failure.value) == (
+        "pytest-omics-cache's endpoint failed while answering another process:"
+        " ValueError('a bug in the fake') (1 error(s) in all)"
+    )
+    assert isinstance(failure.value.__cause__, ValueError)
+
+
+def test_stopping_leaves_no_endpoint_thread_behind() -> None:
+    before = threading.active_count()
+    with mock_omics() as fake:
+        for _ in range(3):
+            _request(fake, "GET", "/runCache/1234567")
+        kept_open = _connection(fake)
+        kept_open.request("GET", _path(fake, "/runCache/1234567"))
+        kept_open.getresponse().read()
+        assert threading.active_count() > before
+
+    assert threading.active_count() == before
+    assert not [t for t in threading.enumerate() if t.name.startswith("pytest-omics-cache")]
+
+
+def test_threads_asking_at_once_start_one_endpoint(fake_omics: FakeOmics) -> None:
+    barrier = threading.Barrier(8)
+    urls: list[str] = []
+
+    def ask() -> None:
+        barrier.wait()
+        urls.append(fake_omics.endpoint_url)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(urls) == 8
+    assert len(set(urls)) == 1
+
+
+def test_a_stopped_activation_takes_no_more_stop_steps() -> None:
+    fake = FakeOmics()
+    activation = fake._start("this test")
+    activation.stop()
+
+    with pytest.raises(RuntimeError, match=r"^the fake started by this test has stopped$"):
+        activation.on_stop(lambda: None)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import botocore
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -19,6 +20,8 @@ _TEST = re.compile(r"^(?:async )?def test_", re.M)
 _HAS_AIOBOTOCORE = importlib.util.find_spec("aiobotocore") is not None
 #: The AWS CLI dev.py provides (see test_aws_cli.py); the README's CLI snippet runs it as `aws`.
 _AWS_CLI = os.environ.get("PYTEST_OMICS_CACHE_AWS_CLI")
+#: A child's boto3 honours AWS_DISABLE_HOST_PREFIX_INJECTION from botocore 1.37.5 (README).
+_CHILD_NEEDS_NO_CONFIG = tuple(int(p) for p in botocore.__version__.split(".")[:3]) >= (1, 37, 5)
 
 
 def _snippets(text: str) -> list[str]:
@@ -30,6 +33,7 @@ def _snippets(text: str) -> list[str]:
         if not b.startswith("# fragment")
         and (_HAS_AIOBOTOCORE or "aiobotocore" not in b)
         and (_AWS_CLI or '["aws", ' not in b)
+        and (_CHILD_NEEDS_NO_CONFIG or "sys.executable" not in b)
     ]
 
 
