@@ -125,9 +125,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._hold()
             self._reset()
             return
-        except (
-            Exception
-        ) as error:  # a fault of the fake itself: fail the test, not the child's network
+        except Exception as error:
+            # A fault of the fake itself: it fails the test when the fake stops, rather than
+            # looking like a flaky network to the child.
             self.server.keep_error(error)
             answer = _error(
                 UNSERVED_STATUS,
