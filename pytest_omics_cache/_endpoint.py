@@ -106,9 +106,8 @@ class Endpoint:
 
     def __init__(self, service: OmicsService) -> None:
         self._server = Server(service)
-        self.port = self._server.server_port
         #: Where requests go: the port, and the path that says they are for this fake.
-        self.url = f"http://{HOST}:{self.port}{self._server.prefix}"
+        self.url = f"http://{HOST}:{self._server.server_port}{self._server.prefix}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -3,6 +3,7 @@ child process needs to be served by it (see ``_endpoint``)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Mapping
@@ -53,18 +54,20 @@ class EndpointApi:
             if self._endpoint is None:
                 endpoint = Endpoint(self._service)
                 try:
-                    activation.on_stop(self._stop_endpoint)
+                    activation.on_stop(functools.partial(self._stop_endpoint, endpoint))
                 except BaseException:  # the fake stopped meanwhile
                     endpoint.stop()
                     raise
                 self._endpoint = endpoint
             return self._endpoint.url
 
-    def _stop_endpoint(self) -> None:
-        with self._endpoint_lock:
-            endpoint, self._endpoint = self._endpoint, None
-        if endpoint is not None:
-            endpoint.stop()
+    def _stop_endpoint(self, endpoint: Endpoint) -> None:
+        # Runs as the fake stops, under the activation's lock: taking _endpoint_lock here would
+        # invert endpoint_url's order (that lock, then the activation's). The step is bound to
+        # its own endpoint, so none can be left running whatever the interleaving.
+        if self._endpoint is endpoint:
+            self._endpoint = None
+        endpoint.stop()
 
     def subprocess_env(self, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment for a child process that this fake serves through ``endpoint_url``.
@@ -84,8 +87,7 @@ class EndpointApi:
         from pytest_omics_cache._intercept import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 
         url = self.endpoint_url
-        assert self._endpoint is not None
-        proxy = f"http://127.0.0.1:{self._endpoint.port}"
+        proxy = url.rsplit("/", 1)[0]  # http://127.0.0.1:{port}, without the fake's own path
         source = os.environ if base is None else base
         env = {
             name: value
