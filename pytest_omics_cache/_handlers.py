@@ -8,6 +8,7 @@ A handler gets the fake's state, the caller's account and region and the request
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
     from pytest_omics_cache._protocol import WireResponse
     from pytest_omics_cache._registry import Registry
     from pytest_omics_cache._run_store import RunStore
+
+
+def page_token() -> str:
+    """A new opaque nextToken. Random, not seeded: a token from another fake (an earlier test)
+    must not resolve in this one. It never starts with "-": the AWS CLI would read
+    ``--starting-token -abc`` as a missing value and a new option."""
+    token = secrets.token_urlsafe(18)
+    return token if token[0] != "-" else "A" + token[1:]
 
 
 class ServiceError(Exception):

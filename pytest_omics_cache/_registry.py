@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import bisect
 import random
-import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from pytest_omics_cache._handlers import page_token
 
 #: A run cache as ``GetRunCache`` returns it (boto3 field names, Python values).
 RunCacheDict = dict[str, Any]
@@ -207,8 +208,7 @@ class Registry:
 
     def issue_token(self, account: str, region: str, after_seq: int) -> str:
         """An opaque nextToken for the page after ``after_seq``, valid only for this fake."""
-        # Random, not seeded: a token from another fake (an earlier test) must not resolve here.
-        token = secrets.token_urlsafe(18)
+        token = page_token()
         with self._lock:
             self._tokens[token] = (account, region, after_seq)
         return token

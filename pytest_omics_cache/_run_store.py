@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import random
-import secrets
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pytest_omics_cache import _model, _protocol, _seed
-from pytest_omics_cache._handlers import Caller, ServiceError
+from pytest_omics_cache._handlers import Caller, ServiceError, page_token
 
 #: The normal lifecycle, which a run started without a script goes through.
 LIFECYCLE = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED")
@@ -228,8 +227,7 @@ class RunStore:
         rest = [item for item in items if key(item) > after]
         if len(rest) <= size:
             return rest, None
-        # Random, not seeded: a token from another fake (an earlier test) must not resolve here.
-        next_token = secrets.token_urlsafe(18)
+        next_token = page_token()
         with self.lock:
             self._tokens[next_token] = (scope, key(rest[size - 1]))
         return rest[:size], next_token

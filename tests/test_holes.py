@@ -118,3 +118,18 @@ def test_the_near_miss_hint_names_every_place_the_id_is(
         " 123456789012, region eu-west-1; account 123456789012, region us-west-2. Seed it with"
         " region=/account= matching the client, or call from that region.]"
     )
+
+
+def test_a_page_token_never_starts_with_a_dash(
+    fake_omics: FakeOmics, omics: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The AWS CLI reads `--starting-token -abc` as a missing value and a new option.
+    from pytest_omics_cache import _handlers
+
+    monkeypatch.setattr(_handlers.secrets, "token_urlsafe", lambda _: "-" + "x" * 23)
+    for _ in range(2):
+        fake_omics.add_run_cache()
+        fake_omics.add_run(workflowId="1234", outputUri="s3://bucket/out/")
+
+    assert omics.list_run_caches(maxResults=1)["nextToken"] == "A" + "x" * 23
+    assert omics.list_runs(maxResults=1)["nextToken"] == "A" + "x" * 23
