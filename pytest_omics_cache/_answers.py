@@ -220,9 +220,13 @@ def response(
     return WireResponse(status, headers, body)
 
 
-def error_response(code: str, message: str) -> WireResponse:
-    """An error as rest-json services send it: modeled status, x-amzn-ErrorType, JSON message."""
-    status, body = _error_parts(code, message)
+def error_response(code: str, message: str, *, status: int | None = None) -> WireResponse:
+    """An error as rest-json services send it: the modeled status (or ``status``, for a code
+    the model does not have), x-amzn-ErrorType, JSON message."""
+    if status is None:
+        status, body = _error_parts(code, message)
+    else:
+        body = _dumps({"message": message}).encode()
     return response(status, body, {"x-amzn-ErrorType": code})
 
 

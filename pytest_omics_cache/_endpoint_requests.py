@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import html
-import json
 import socket
 import struct
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pytest_omics_cache._answers import response
+from pytest_omics_cache._answers import error_response, response
 from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._intercept import Headers
-from pytest_omics_cache._protocol import WireRequest, WireResponse
+from pytest_omics_cache._protocol import WireRequest, WireResponse, signed_service
 from pytest_omics_cache._service import InjectedFault
 
 if TYPE_CHECKING:
@@ -80,7 +79,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # http.server's own refusals (a malformed request line) in the service's error shape.
         self.close_connection = True
-        self._send(_error(code, "BadRequest", message or explain or "bad request"))
+        self._send(error_response("BadRequest", message or explain or "bad request", status=code))
 
     def _serve(self) -> None:
         if self.server.stopping.is_set():
@@ -93,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         except _BadRequest as bad:
             self.close_connection = True
-            self._send(_error(400, "BadRequest", str(bad)))
+            self._send(error_response("BadRequest", str(bad), status=400))
             return
         path = self._own_path()
         if path is None:
@@ -104,7 +103,7 @@ class Handler(BaseHTTPRequestHandler):
             Headers(self.headers),
             body,
         )
-        service = _scope_service(request)
+        service = signed_service(request)
         if service not in (None, "omics"):
             self._refuse(
                 request,
@@ -119,7 +118,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             answer = self.server.service.handle(request, transport=TRANSPORT)
         except UnservedRequestError as unserved:
-            answer = _error(UNSERVED_STATUS, UNSERVED_CODE, str(unserved))
+            answer = error_response(UNSERVED_CODE, str(unserved), status=UNSERVED_STATUS)
         except InjectedFault as fault:
             if fault.kind == "read-timeout":
                 self._hold()
@@ -129,11 +128,11 @@ class Handler(BaseHTTPRequestHandler):
             # A fault of the fake itself: it fails the test when the fake stops, rather than
             # looking like a flaky network to the child.
             self.server.keep_error(error)
-            answer = _error(
-                UNSERVED_STATUS,
+            answer = error_response(
                 UNSERVED_CODE,
                 f"pytest-omics-cache failed while answering {request.method} {request.url}:"
                 f" {error!r}. The test fails when the fake stops, with the traceback.",
+                status=UNSERVED_STATUS,
             )
         self._send(answer)
 
@@ -156,13 +155,13 @@ class Handler(BaseHTTPRequestHandler):
         if target != prefix and not target.startswith((f"{prefix}/", f"{prefix}?")):
             # Not recorded: it belongs to no test of this fake.
             self._send(
-                _error(
-                    UNSERVED_STATUS,
+                error_response(
                     UNSERVED_CODE,
                     f"pytest-omics-cache: {self.command} {target} is not for the fake that now"
                     f" listens here (its endpoint_url ends in {prefix}); it was probably meant for"
                     " the fake of an earlier test, and sent by a process that outlived that"
                     " test. Wait for child processes in the test that starts them.",
+                    status=UNSERVED_STATUS,
                 )
             )
             return None
@@ -177,7 +176,7 @@ class Handler(BaseHTTPRequestHandler):
             page = f"<html><body>{html.escape(message, quote=False)}</body></html>".encode()
             self._send(response(UNSERVED_STATUS, page, {"Content-Type": "text/html"}))
         else:
-            self._send(_error(UNSERVED_STATUS, UNSERVED_CODE, message))
+            self._send(error_response(UNSERVED_CODE, message, status=UNSERVED_STATUS))
 
     def _send(self, answer: WireResponse) -> None:
         # The answer's own headers (Date, Content-Length, x-amzn-RequestId), and no Server.
@@ -256,17 +255,3 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the call log records every request; stderr stays the test's
-
-
-def _scope_service(request: WireRequest) -> str | None:
-    """The service a SigV4-signed request is for (its credential scope's fourth part)."""
-    authorization = request.headers.get("Authorization")
-    if authorization and authorization.startswith("AWS4-"):
-        scope = authorization.split("/", 5)
-        if len(scope) >= 5 and scope[3]:
-            return scope[3]
-    return None
-
-
-def _error(status: int, code: str, message: str) -> WireResponse:
-    return response(status, json.dumps({"message": message}).encode(), {"x-amzn-ErrorType": code})

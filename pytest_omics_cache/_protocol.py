@@ -263,14 +263,27 @@ def request_region(request: WireRequest, default: str) -> str:
 
     The scope comes first because it is present even with a custom ``endpoint_url``.
     """
+    scope = _credential_scope(request)
+    # A scope with an empty region or service is malformed: the host decides then.
+    if scope is not None and scope[2] and scope[3] and "," not in scope[2]:
+        return scope[2]
+    from_host = _hosts.region_of_host(urlsplit(request.url).hostname or "")
+    return default if from_host is None else from_host
+
+
+def signed_service(request: WireRequest) -> str | None:
+    """The service a SigV4-signed request's credential scope names, if it names one."""
+    scope = _credential_scope(request)
+    return scope[3] or None if scope is not None else None
+
+
+def _credential_scope(request: WireRequest) -> list[str] | None:
     # "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/omics/aws4_request, ...": the
-    # region is the third '/'-separated part (an access key id has no '/'). Split, not a regex:
-    # this runs on every request.
+    # region and service are the third and fourth '/'-separated parts (an access key id has no
+    # '/'). Split, not a regex: this runs on every request.
     authorization = request.headers.get("Authorization")
     if authorization and authorization.startswith("AWS4-"):
         scope = authorization.split("/", 4)
-        # A scope with an empty region or service is malformed: the host decides then.
-        if len(scope) == 5 and scope[2] and scope[3] and "," not in scope[2]:
-            return scope[2]
-    from_host = _hosts.region_of_host(urlsplit(request.url).hostname or "")
-    return default if from_host is None else from_host
+        if len(scope) == 5:
+            return scope
+    return None
