@@ -114,7 +114,7 @@ def _writer(shape: Shape) -> Writer:
 
 def item_body(shape: Shape, value: Mapping[str, object]) -> bytes:
     """``value`` serialized as ``shape`` (a structure), e.g. one item of a list."""
-    return _dumps(_writer(shape)(dict(value))).encode()
+    return _dumps(_writer(shape)(value if type(value) is dict else dict(value))).encode()
 
 
 def _dumps_with(encoder: Any) -> Callable[[object], str]:

@@ -36,7 +36,7 @@ class RunScript:
     fired: int = 0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class StoredRun:
     account: str
     region: str
@@ -70,9 +70,11 @@ class RunStore:
     """Every run the fake holds, per (account, region), in creation order."""
 
     _runs: dict[tuple[str, str], dict[str, StoredRun]] = field(default_factory=dict)
-    _requests: dict[tuple[str, str, str], tuple[Mapping[str, Any], str]] = field(
-        default_factory=dict
-    )
+    # StartRun's requestIds: the run each started and the parameters it came with. Two dicts,
+    # not one of (parameters, run) pairs: such a pair, holding a dict, is an object the garbage
+    # collector would visit for as long as the fake lives, one per StartRun.
+    _request_runs: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    _request_params: dict[tuple[str, str, str], Mapping[str, Any]] = field(default_factory=dict)
     _scripts: list[RunScript] = field(default_factory=list)
     _tokens: dict[str, tuple[object, int]] = field(default_factory=dict)
     #: Held for every change, and by handlers across a read-then-change.
@@ -179,18 +181,19 @@ class RunStore:
         key = (caller.account, caller.region, request_id)
         with self.lock:
             if run_id is not None:
-                self._requests[key] = (fingerprint, run_id)
+                self._request_runs[key] = run_id
+                self._request_params[key] = fingerprint
                 return run_id
-            earlier = self._requests.get(key)
-        if earlier is None:
-            return None
-        if earlier[0] != fingerprint:
-            raise ServiceError(
-                "ConflictException",
-                f"requestId {request_id} was already used to start run {earlier[1]} with"
-                " different parameters.",
-            )
-        return earlier[1]
+            earlier = self._request_runs.get(key)
+            if earlier is None:
+                return None
+            if self._request_params[key] != fingerprint:
+                raise ServiceError(
+                    "ConflictException",
+                    f"requestId {request_id} was already used to start run {earlier} with"
+                    " different parameters.",
+                )
+        return earlier
 
     def add_script(self, script: RunScript) -> RunScript:
         with self.lock:

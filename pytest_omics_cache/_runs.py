@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_omics_cache import _answers, _model, _protocol, _seed
+from pytest_omics_cache import _answers, _model, _protocol, _run_caches, _seed
 from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError
 from pytest_omics_cache._run_store import (
     ACTIVE,
@@ -45,8 +45,6 @@ def run_arn(caller: Caller, run_id: str) -> str:
 
 def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Any:
     """The run cache a new run may use, or the service's error (see the README's choices)."""
-    from pytest_omics_cache import _run_caches
-
     cache = _run_caches.stored(backend, caller, cache_id)  # a 404, with the near-miss hint
     if cache.data["status"] != "ACTIVE":
         raise ServiceError(
@@ -96,12 +94,9 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
             "A new run needs workflowId (or runId, to run a previous run's workflow again).",
         )
     from_start = FROM_START()
-    fields = {k: v for k, v in params.items() if k in from_start}
+    fields = _own_copies(params, from_start)
     if source is not None:  # the request's fields over the earlier run's
-        fields = {k: v for k, v in source.data.items() if k in from_start} | fields
-    for name, value in fields.items():  # the run's own copies, not the request's (or source's)
-        if isinstance(value, (dict, list)):
-            fields[name] = copy.deepcopy(value)
+        fields = _own_copies(source.data, from_start) | fields
     if "cacheBehavior" in fields and "cacheId" not in fields:
         raise ServiceError(
             "ValidationException", "cacheBehavior applies to a run cache: give cacheId too."
@@ -141,6 +136,16 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
         add_tasks(run, store, cache.data["cacheS3Uri"] if cache else None, script.tasks)
     store.add(run)
     return run
+
+
+def _own_copies(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    """The run's own copies of ``values``' members in ``names`` (not the request's, or an
+    earlier run's, which later changes must not reach)."""
+    return {
+        k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v
+        for k, v in values.items()
+        if k in names
+    }
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from pytest_omics_cache import (
     _answers,
@@ -26,25 +26,12 @@ from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError, Unserved
 from pytest_omics_cache._injections import Injections, default_message
 from pytest_omics_cache._options import Options
+from pytest_omics_cache._readings import Reading, Readings
 from pytest_omics_cache._registry import Registry
 from pytest_omics_cache._run_store import RunStore
 
 #: Every operation a resource module serves, and its handler.
 HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_runs.HANDLERS, **_tags.HANDLERS}
-
-
-class _Reading(NamedTuple):
-    operation: _protocol.OperationSpec
-    # A plain dict, shared by every request with the same bytes: handlers only read it (typed
-    # Mapping), and the call log hands it out read-only. A dict of strings is one the garbage
-    # collector never tracks, where a read-only proxy would be one more object per request.
-    params: Mapping[str, Any]
-    problems: tuple[_validate.Violation, ...]
-    malformed: str | None
-    handler: Handler
-
-
-_MAX_READINGS = 4096
 
 
 class InjectedFault(Exception):
@@ -71,9 +58,7 @@ class OmicsService:
 
     def __post_init__(self) -> None:
         self._backend = Backend(self.registry, self.options, self.canned, self.runs)
-        # Reading a request depends only on its bytes, and tests repeat the same requests
-        # (retries above all): read each once per fake.
-        self._readings: dict[tuple[object, ...], _Reading] = {}
+        self._readings = Readings(self._read)
         self._callers: dict[str, Caller] = {}
 
     def handle(
@@ -88,20 +73,7 @@ class OmicsService:
         Raises UnservedRequestError for a request the fake does not serve and InjectedFault
         for an injected transport fault.
         """
-        key = (request.method, request.url, request.body, operation)
-        reading = self._readings.get(key)
-        if reading is None:
-            reading = self._read(request, operation, transport)
-            # A request whose parameters travel in headers is read anew each time; uploads (a
-            # payload body) are not kept at all, nor are requests with an idempotency token
-            # (botocore makes a new one per call, so only a retry would ever read it again).
-            if (
-                len(self._readings) < _MAX_READINGS
-                and not reading.operation.header_members
-                and reading.operation.payload is None
-                and not reading.operation.model.idempotent_members
-            ):
-                self._readings[key] = reading
+        reading = self._readings.get(request, operation, transport)
         operation_spec, params, problems, malformed, handler = reading
         region = _protocol.request_region(request, self.options.region)
         caller = self._callers.get(region)
@@ -149,7 +121,7 @@ class OmicsService:
 
     def _read(
         self, request: _protocol.WireRequest, operation: str | None, transport: str
-    ) -> _Reading:
+    ) -> Reading:
         """What a request asks: operation, parameters, and the rules they break (if any)."""
         routed = _protocol.find_operation(request, operation)
         if routed is None:
@@ -167,9 +139,9 @@ class OmicsService:
         try:
             params = _protocol.parse_params(routed, request)
         except _protocol.MalformedRequest as malformed:
-            return _Reading(routed.operation, {}, (), str(malformed), handler)
+            return Reading(routed.operation, {}, (), str(malformed), handler)
         problems = _validate.validator(routed.operation.input_shape)(params, "")
-        return _Reading(routed.operation, params, tuple(problems), None, handler)
+        return Reading(routed.operation, params, tuple(problems), None, handler)
 
     def refuse(
         self,

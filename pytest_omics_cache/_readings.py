@@ -1,0 +1,134 @@
+"""Reading each request once: what it asks (operation, parameters, broken rules) depends only on
+its bytes, and tests send the same bytes again and again (retries and polls above all).
+
+A create's body carries an idempotency token that botocore makes anew for every call, so its
+bytes never repeat. Such a request is read once per *shape*: the body with the token's text cut
+out. A later request of the same shape gets the earlier reading with its own token, which alone
+is then checked against the model. Reading and validating the rest of the body again would give
+the same answer, at a fifth of the fake's cost of a StartRun.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from pytest_omics_cache import _model, _protocol, _validate
+from pytest_omics_cache._handlers import Handler
+
+
+class Reading(NamedTuple):
+    operation: _protocol.OperationSpec
+    # A plain dict, shared by every request with the same bytes: handlers only read it (typed
+    # Mapping), and the call log hands it out read-only. A dict of strings is one the garbage
+    # collector never tracks, where a read-only proxy would be one more object per request.
+    params: Mapping[str, Any]
+    problems: tuple[_validate.Violation, ...]
+    malformed: str | None
+    handler: Handler
+
+
+#: How many readings (and shapes) a fake keeps: far more than any test repeats.
+MAX_KEPT = 4096
+
+
+class _Token(NamedTuple):
+    """An operation's idempotency token: its boto3 name, the body's text up to its value, and
+    the model's checks of its value."""
+
+    name: str
+    key: bytes
+    check: _validate.Validator
+
+
+class Readings:
+    """The readings of one fake's requests; ``read`` reads a request the first time."""
+
+    def __init__(self, read: Callable[[_protocol.WireRequest, str | None, str], Reading]) -> None:
+        self._read = read
+        self._kept: dict[tuple[object, ...], Reading] = {}
+        self._shapes: dict[tuple[object, ...], Reading] = {}
+
+    def get(self, request: _protocol.WireRequest, operation: str | None, transport: str) -> Reading:
+        """The reading of ``request`` (``operation`` as the transport names it, if it does)."""
+        key = (request.method, request.url, request.body, operation)
+        reading = self._kept.get(key)
+        if reading is not None:
+            return reading
+        token = _token(operation) if operation is not None else None
+        if token is not None:
+            return self._with_token(request, operation, transport, token)
+        reading = self._read(request, operation, transport)
+        # A request whose parameters travel in headers is read anew each time; uploads (a
+        # payload body) are not kept at all, nor are requests with a token read here (from a
+        # transport that does not name the operation): their bytes never repeat.
+        if (
+            len(self._kept) < MAX_KEPT
+            and not reading.operation.header_members
+            and reading.operation.payload is None
+            and not reading.operation.model.idempotent_members
+        ):
+            self._kept[key] = reading
+        return reading
+
+    def _with_token(
+        self,
+        request: _protocol.WireRequest,
+        operation: str | None,
+        transport: str,
+        token: _Token,
+    ) -> Reading:
+        body = request.body
+        span = _token_span(body, token.key)
+        if span is None:  # not a body this shortcut can be sure of: read it all
+            return self._read(request, operation, transport)
+        start, end = span
+        value = body[start:end].decode()  # ASCII: json.dumps escapes everything else
+        shape = (request.method, request.url, body[:start] + body[end:], start, operation)
+        earlier = self._shapes.get(shape)
+        if earlier is not None and not token.check(value, token.name):
+            params = {**earlier.params, token.name: value}
+            return Reading(earlier.operation, params, (), None, earlier.handler)
+        # A broken token is read in full, so its message lists every broken rule in order.
+        reading = self._read(request, operation, transport)
+        if (
+            earlier is None
+            and len(self._shapes) < MAX_KEPT
+            and not reading.problems
+            and reading.malformed is None
+            and reading.params.get(token.name) == value
+        ):
+            self._shapes[shape] = reading
+        return reading
+
+
+@functools.cache
+def _token(operation: str) -> _Token | None:
+    """The idempotency token ``operation``'s body carries, if the model gives it one."""
+    if operation not in _model.operation_names():
+        return None
+    spec = _protocol.spec(operation)
+    wire = dict(spec.body_members)
+    for name in spec.model.idempotent_members:
+        if name in wire:
+            shape = spec.input_shape.members[name]  # type: ignore[attr-defined]
+            # Written as botocore writes it, with json.dumps' separator.
+            key = f'"{wire[name]}": "'.encode()
+            return _Token(name, key, _validate.validator(shape))
+    return None
+
+
+def _token_span(body: bytes, key: bytes) -> tuple[int, int] | None:
+    """Where the token's text is in ``body``, written as botocore writes it
+    (``"requestId": "..."``), or None unless that is certain: the key exactly once (a map's key
+    of that name makes it twice), its value a string with no escapes (so the text between the
+    quotes is the value)."""
+    at = body.find(key)
+    if at < 0 or body.find(key, at + 1) >= 0:
+        return None
+    start = at + len(key)
+    end = body.find(b'"', start)
+    if end < 0 or body.find(b"\\", start, end) >= 0:
+        return None
+    return start, end
