@@ -1,13 +1,16 @@
 """The botocore omics service model: the one source of truth for shapes, constraints and errors.
 
 Nothing here is typed in from the AWS documentation; every constraint, status code and URI
-template is read from ``botocore.session.get_session().get_service_model("omics")``. The model
-is loaded once per process, on first use, so importing the plugin costs nothing.
+template is read from botocore's own omics model, the one botocore's clients are built from. It
+is loaded once per process, on first use, so importing the plugin costs nothing; and where the
+process already has boto3's default session (``boto3.client(...)`` made one), from that
+session's data, which its clients have already read.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -22,14 +25,33 @@ T = TypeVar("T")
 
 @functools.cache
 def session() -> botocore.session.Session:
+    """The botocore session whose data the fake reads: boto3's default session if the process
+    has one, else one of its own. A new session reads the list of every service, the endpoint
+    data and the omics model from disk again: about a tenth of a second of a test run's CPU,
+    which the default session's clients have already paid. The fake only reads from it."""
     import botocore.session
 
+    default = getattr(sys.modules.get("boto3"), "DEFAULT_SESSION", None)
+    shared = getattr(default, "_session", None)
+    if isinstance(shared, botocore.session.Session):
+        try:
+            shared.get_component("data_loader")  # reads its configuration (a profile...)
+        except Exception:  # a session its own clients could not use either: not this one
+            pass
+        else:
+            return shared
     return botocore.session.get_session()
 
 
 @functools.cache
 def service_model() -> ServiceModel:
-    return session().get_service_model(SERVICE_NAME)
+    from botocore.model import ServiceModel
+
+    # Asked for exactly as botocore's client creator asks: the loader caches each answer by the
+    # arguments of the call, so a session whose clients read the model does not read it again.
+    loader = session().get_component("data_loader")
+    data = loader.load_service_model(SERVICE_NAME, "service-2", api_version=None)
+    return ServiceModel(data, service_name=SERVICE_NAME)
 
 
 @functools.cache
