@@ -74,6 +74,9 @@ Record = tuple[
     str,
 ]
 
+#: Where a Record holds Call.unserved.
+_UNSERVED_AT = 10
+
 
 @dataclass
 class CallLog:
@@ -97,6 +100,13 @@ class CallLog:
                 for record in records[len(built) : len(records)]
             )
             return [c for c in built if operation is None or c.operation == operation]
+
+    def unserved(self) -> list[Call]:
+        """The requests nothing answered. Checked at every teardown: Calls are built only when
+        there is one."""
+        if not any(record[_UNSERVED_AT] for record in self._records):
+            return []
+        return [call for call in self.select(None) if call.unserved]
 
     def single(self, operation: str | None) -> Call:
         __tracebackhide__ = True

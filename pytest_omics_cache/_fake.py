@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -54,15 +53,20 @@ class FakeOmics(RunsApi, EndpointApi):
         (by default they carry a fixed one); ``assert_all_errors_fired`` makes unfired finite
         injections fail the test; ``max_run_caches`` is the per-account, per-region quota
         CreateRunCache enforces. A bad value is a ``ValueError``."""
-        self._options = Options(
-            region=region,
-            account=account,
-            real_sleep=real_sleep,
-            real_signatures=real_signatures,
-            assert_all_errors_fired=assert_all_errors_fired,
-            assert_all_requests_served=assert_all_requests_served,
-            max_run_caches=max_run_caches,
-        ).validated()
+        self._setup(
+            Options(
+                region=region,
+                account=account,
+                real_sleep=real_sleep,
+                real_signatures=real_signatures,
+                assert_all_errors_fired=assert_all_errors_fired,
+                assert_all_requests_served=assert_all_requests_served,
+                max_run_caches=max_run_caches,
+            )
+        )
+
+    def _setup(self, options: Options) -> None:
+        self._options = options.validated()
         self._registry = Registry()
         self._calls = CallLog()
         self._injections = Injections()
@@ -76,8 +80,11 @@ class FakeOmics(RunsApi, EndpointApi):
 
     @classmethod
     def _from_options(cls, options: Options) -> FakeOmics:
-        # FakeOmics' keywords are Options' fields (a test holds them equal).
-        return cls(**{f.name: getattr(options, f.name) for f in fields(options)})
+        # The fixture's way in, on every test: the options as they are, not rebuilt from
+        # keywords (FakeOmics' keywords are Options' fields; a test holds them equal).
+        fake = cls.__new__(cls)
+        fake._setup(options)
+        return fake
 
     @property
     def region(self) -> str:
@@ -405,11 +412,7 @@ class FakeOmics(RunsApi, EndpointApi):
         """The teardown failure: unserved requests, and finite injections and queued responses
         that did not fire as often as asked (each check unless its option is off)."""
         options = self._options
-        unserved = (
-            [call for call in self._calls.select(None) if call.unserved]
-            if options.assert_all_requests_served
-            else []
-        )
+        unserved = self._calls.unserved() if options.assert_all_requests_served else []
         unfired: list[Injection | CannedResponse] = (
             [*self._injections.unfired(), *self._canned.unfired()]
             if options.assert_all_errors_fired

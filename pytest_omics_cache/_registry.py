@@ -15,10 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_omics_cache._draws import Draws
 from pytest_omics_cache._handlers import page_token
 
 #: A run cache as ``GetRunCache`` returns it (boto3 field names, Python values).
 RunCacheDict = dict[str, Any]
+
+
+def _uuid_bits(generator: random.Random) -> int:
+    return generator.getrandbits(128)
 
 
 @dataclass(slots=True)
@@ -54,10 +59,10 @@ class Registry:
     _locations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _seq: int = 0
-    # A private, fixed-seed generator: ids look like the service's but repeat run to run,
-    # and pytest-randomly reseeding the global `random` cannot change them. Made on first use.
-    _ids: random.Random | None = None
-    _uuids: random.Random | None = None
+    # Private, fixed-seed sequences: ids look like the service's but repeat run to run. UUIDs
+    # have their own, so they do not shift the ids.
+    _ids: Draws[float] = field(default_factory=lambda: Draws(20221128, random.Random.random))
+    _uuids: Draws[int] = field(default_factory=lambda: Draws(20221128 + 2, _uuid_bits))
     _tokens: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     def new_id(self) -> str:
@@ -68,14 +73,10 @@ class Registry:
     def new_uuid(self) -> str:
         """A fresh UUID, from the same fixed-seed sequence as the ids (repeats run to run)."""
         with self._lock:
-            if self._uuids is None:  # its own sequence: UUIDs do not shift the ids
-                self._uuids = random.Random(20221128 + 2)
-            return str(uuid.UUID(int=self._uuids.getrandbits(128), version=4))
+            return str(uuid.UUID(int=self._uuids.next(), version=4))
 
     def _new_id(self) -> str:
-        if self._ids is None:
-            self._ids = random.Random(20221128)
-        draw = self._ids.random  # random() is C; randrange() is Python and 3x slower
+        draw = self._ids.next  # random() is C; randrange() is Python and 3x slower
         while True:
             candidate = str(1_000_000 + int(draw() * 9_000_000))
             if candidate not in self._locations:
