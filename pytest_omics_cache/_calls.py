@@ -78,7 +78,8 @@ Record = tuple[
 _UNSERVED_AT = 10
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class CallLog:
     # Plain tuples on the request path, Call objects only when a test reads them: recording
     # runs on every request, reading only in assertions.

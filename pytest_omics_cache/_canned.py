@@ -60,7 +60,8 @@ class CannedResponse:
         return None
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class CannedResponses:
     _items: list[CannedResponse] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -47,7 +47,8 @@ class Caller(NamedTuple):
     region: str
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class Backend:
     """What handlers work on: the registry of run caches, the runs, the canned responses and
     the fake's options."""

@@ -87,7 +87,8 @@ class Injection:
         return self.times is not None and self.fired < self.times
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class Injections:
     _items: list[Injection] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -41,7 +41,8 @@ class StoredRunCache:
     in_use: bool = False
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class _Partition:
     """The run caches of one account in one region."""
 
@@ -53,7 +54,8 @@ class _Partition:
     requests: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class Registry:
     _partitions: dict[tuple[str, str], _Partition] = field(default_factory=dict)
     _locations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)

@@ -65,7 +65,8 @@ def _fields_from_start() -> frozenset[str]:
 FROM_START = functools.cache(_fields_from_start)
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class RunStore:
     """Every run the fake holds, per (account, region), in creation order."""
 

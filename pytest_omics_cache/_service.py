@@ -43,7 +43,8 @@ class InjectedFault(Exception):
         self.url = url
 
 
-@dataclass
+# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
+@dataclass(repr=False, eq=False)
 class OmicsService:
     registry: Registry
     calls: CallLog
