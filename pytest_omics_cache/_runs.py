@@ -57,9 +57,10 @@ def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Any:
 
 def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
     store = backend.runs
-    # The parameters that define the run (a requestId replayed with other ones is a conflict);
-    # compared as a dict, so the order botocore serialized them in does not matter.
-    fingerprint = {k: v for k, v in params.items() if k != "requestId"}
+    # The parameters define the run: a requestId replayed with other ones is a conflict. Kept
+    # as they are (the call log holds them anyway): two requests with one requestId are equal
+    # in it, so they are equal as a whole exactly when the rest is, in whatever order.
+    fingerprint = params
     # One lock from the requestId check to the stored run: two requests with one requestId
     # start one run, and a cache cannot be deleted between its check and the run's start.
     with store.lock:
