@@ -10,12 +10,11 @@ from __future__ import annotations
 import bisect
 import random
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_omics_cache._draws import Draws
+from pytest_omics_cache._draws import Draws, uuid4_text
 from pytest_omics_cache._handlers import page_token
 
 #: A run cache as ``GetRunCache`` returns it (boto3 field names, Python values).
@@ -75,7 +74,7 @@ class Registry:
     def new_uuid(self) -> str:
         """A fresh UUID, from the same fixed-seed sequence as the ids (repeats run to run)."""
         with self._lock:
-            return str(uuid.UUID(int=self._uuids.next(), version=4))
+            return uuid4_text(self._uuids.next())
 
     def _new_id(self) -> str:
         draw = self._ids.next  # random() is C; randrange() is Python and 3x slower

@@ -4,10 +4,11 @@ whatever the global ``random`` is reseeded to; every fake starts them afresh."""
 from __future__ import annotations
 
 import random
+import uuid
 from typing import Any
 
 from pytest_omics_cache import FakeOmics
-from pytest_omics_cache._draws import OPENING, Draws
+from pytest_omics_cache._draws import OPENING, Draws, uuid4_text
 
 
 def _bits(generator: random.Random) -> int:
@@ -45,3 +46,11 @@ def test_every_fake_gives_the_same_ids_whatever_random_is_seeded_to() -> None:
 
     assert first == second
     assert len(set(first[0] + first[1])) == OPENING + 8
+
+
+def test_uuid_text_is_what_uuid_writes_for_a_version_4_uuid() -> None:
+    generator = random.Random(3)
+    edges = [0, 2**128 - 1, 0xF000 << 64, 0xC000 << 48]
+
+    for bits in edges + [generator.getrandbits(128) for _ in range(1000)]:
+        assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
