@@ -42,24 +42,30 @@ class _Token(NamedTuple):
     check: _validate.Validator
 
 
-class Readings:
-    """The readings of one fake's requests; ``read`` reads a request the first time."""
+Read = Callable[[_protocol.WireRequest, str | None, str], Reading]
 
-    def __init__(self, read: Callable[[_protocol.WireRequest, str | None, str], Reading]) -> None:
-        self._read = read
+
+class Readings:
+    """The readings of one fake's requests."""
+
+    def __init__(self) -> None:
         self._kept: dict[tuple[object, ...], Reading] = {}
         self._shapes: dict[tuple[object, ...], Reading] = {}
 
-    def get(self, request: _protocol.WireRequest, operation: str | None, transport: str) -> Reading:
-        """The reading of ``request`` (``operation`` as the transport names it, if it does)."""
+    def get(
+        self, request: _protocol.WireRequest, operation: str | None, transport: str, read: Read
+    ) -> Reading:
+        """The reading of ``request`` (``operation`` as the transport names it, if it does);
+        ``read`` reads a request the first time. (Passed in, not kept: a service that held
+        itself through its readings would be freed only by the garbage collector.)"""
         key = (request.method, request.url, request.body, operation)
         reading = self._kept.get(key)
         if reading is not None:
             return reading
         token = _token(operation) if operation is not None else None
         if token is not None:
-            return self._with_token(request, operation, transport, token)
-        reading = self._read(request, operation, transport)
+            return self._with_token(request, operation, transport, token, read)
+        reading = read(request, operation, transport)
         # A request whose parameters travel in headers is read anew each time; uploads (a
         # payload body) are not kept at all, nor are requests with a token read here (from a
         # transport that does not name the operation): their bytes never repeat.
@@ -78,11 +84,12 @@ class Readings:
         operation: str | None,
         transport: str,
         token: _Token,
+        read: Read,
     ) -> Reading:
         body = request.body
         span = _token_span(body, token.key)
         if span is None:  # not a body this shortcut can be sure of: read it all
-            return self._read(request, operation, transport)
+            return read(request, operation, transport)
         start, end = span
         value = body[start:end].decode()  # ASCII: json.dumps escapes everything else
         shape = (request.method, request.url, body[:start] + body[end:], start, operation)
@@ -91,7 +98,7 @@ class Readings:
             params = {**earlier.params, token.name: value}
             return Reading(earlier.operation, params, (), None, earlier.handler)
         # A broken token is read in full, so its message lists every broken rule in order.
-        reading = self._read(request, operation, transport)
+        reading = read(request, operation, transport)
         if (
             earlier is None
             and len(self._shapes) < MAX_KEPT

@@ -62,8 +62,9 @@ class Registry:
     _seq: int = 0
     # Private, fixed-seed sequences: ids look like the service's but repeat run to run. UUIDs
     # have their own, so they do not shift the ids.
-    _ids: Draws[float] = field(default_factory=lambda: Draws(20221128, random.Random.random))
-    _uuids: Draws[int] = field(default_factory=lambda: Draws(20221128 + 2, _uuid_bits))
+    # Made on first use: a fake that never creates a cache pays nothing for them.
+    _ids: Draws[float] | None = None
+    _uuids: Draws[int] | None = None
     _tokens: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     def new_id(self) -> str:
@@ -74,9 +75,13 @@ class Registry:
     def new_uuid(self) -> str:
         """A fresh UUID, from the same fixed-seed sequence as the ids (repeats run to run)."""
         with self._lock:
+            if self._uuids is None:
+                self._uuids = Draws(20221128 + 2, _uuid_bits)
             return uuid4_text(self._uuids.next())
 
     def _new_id(self) -> str:
+        if self._ids is None:
+            self._ids = Draws(20221128, random.Random.random)
         draw = self._ids.next  # random() is C; randrange() is Python and 3x slower
         while True:
             candidate = str(1_000_000 + int(draw() * 9_000_000))

@@ -59,7 +59,7 @@ class OmicsService:
 
     def __post_init__(self) -> None:
         self._backend = Backend(self.registry, self.options, self.canned, self.runs)
-        self._readings = Readings(self._read)
+        self._readings = Readings()
         self._callers: dict[str, Caller] = {}
 
     def handle(
@@ -74,7 +74,7 @@ class OmicsService:
         Raises UnservedRequestError for a request the fake does not serve and InjectedFault
         for an injected transport fault.
         """
-        reading = self._readings.get(request, operation, transport)
+        reading = self._readings.get(request, operation, transport, self._read)
         operation_spec, params, problems, malformed, handler = reading
         region = _protocol.request_region(request, self.options.region)
         caller = self._callers.get(region)
