@@ -15,49 +15,23 @@ from __future__ import annotations
 import functools
 import gc
 import json
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import instructions
+
 CALLS = 300
-_TOTALS = re.compile(rb"^totals: (\d+)$", re.MULTILINE)
 
 
 def measure(only: str = "") -> list[tuple[str, float]] | None:
     """(case, instructions per request) for each case; None without valgrind."""
-    if shutil.which("valgrind") is None:
+    counted = instructions.batches(__file__, only)
+    if counted is None:
         return None
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "callgrind.out"
-        result = subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--toggle-collect=functools_reduce",
-                "--dump-after=functools_reduce",
-                f"--callgrind-out-file={out}",
-                sys.executable,
-                __file__,
-                "--child",
-                only,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"instruction count failed:\n{result.stdout}\n{result.stderr}")
-        names = result.stdout.split()
-        dumps = sorted(
-            Path(folder).glob("callgrind.out.*"), key=lambda p: int(p.name.rsplit(".", 1)[1])
-        )
-        counts = [int(_TOTALS.search(dump.read_bytes()).group(1)) for dump in dumps]  # type: ignore[union-attr]
+    names, counts = counted
     if len(counts) != len(names):
         raise RuntimeError(f"expected {len(names)} batches, callgrind wrote {len(counts)}")
     return [(name, count / CALLS) for name, count in zip(names, counts, strict=True)]

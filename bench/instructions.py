@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 _TOTALS = re.compile(rb"^totals: (\d+)$", re.MULTILINE)
 
 
-def measure(calls: int, only: str = "") -> list[tuple[str, float, float, float]] | None:
-    """(name, floor instructions per call, fake's, ratio) per case; None without valgrind."""
+def batches(script: str, *arguments: str) -> tuple[list[str], list[int]] | None:
+    """Run ``script --child *arguments`` under callgrind: (the words it printed, the
+    instructions of each ``functools.reduce`` batch it ran, in order); None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
@@ -40,10 +41,9 @@ def measure(calls: int, only: str = "") -> list[tuple[str, float, float, float]]
                 "--dump-after=functools_reduce",
                 f"--callgrind-out-file={out}",
                 sys.executable,
-                __file__,
+                script,
                 "--child",
-                str(calls),
-                only,
+                *arguments,
             ],
             capture_output=True,
             text=True,
@@ -51,11 +51,19 @@ def measure(calls: int, only: str = "") -> list[tuple[str, float, float, float]]
         )
         if result.returncode != 0:
             raise RuntimeError(f"instruction count failed:\n{result.stdout}\n{result.stderr}")
-        names = result.stdout.split()
         dumps = sorted(
             Path(folder).glob("callgrind.out.*"), key=lambda p: int(p.name.rsplit(".", 1)[1])
         )
         counts = [int(_TOTALS.search(dump.read_bytes()).group(1)) for dump in dumps]  # type: ignore[union-attr]
+    return result.stdout.split(), counts
+
+
+def measure(calls: int, only: str = "") -> list[tuple[str, float, float, float]] | None:
+    """(name, floor instructions per call, fake's, ratio) per case; None without valgrind."""
+    counted = batches(__file__, str(calls), only)
+    if counted is None:
+        return None
+    names, counts = counted
     if len(counts) != 2 * len(names):
         raise RuntimeError(f"expected {2 * len(names)} batches, callgrind wrote {len(counts)}")
     rows = []
