@@ -60,9 +60,8 @@ class Registry:
     _locations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _seq: int = 0
-    # Private, fixed-seed sequences: ids look like the service's but repeat run to run. UUIDs
-    # have their own, so they do not shift the ids.
-    # Made on first use: a fake that never creates a cache pays nothing for them.
+    # Private, fixed-seed sequences, made on first use: ids look like the service's but repeat
+    # run to run. UUIDs have their own, so they do not shift the ids.
     _ids: Draws[float] | None = None
     _uuids: Draws[int] | None = None
     _tokens: dict[str, tuple[str, str, int]] = field(default_factory=dict)
