@@ -108,17 +108,20 @@ def _botocore_utc() -> tzinfo | None:
 def now() -> datetime:
     """The current time as get_run_cache would return it (read at call time, so time-machine
     and freezegun control it)."""
-    moment = datetime.now(timezone.utc)
-    # Built anew rather than with replace(tzinfo=...), which costs three times as much (and
-    # this runs on every create).
+    return _as_botocore_gives(datetime.now(timezone.utc))
+
+
+def _as_botocore_gives(utc: datetime) -> datetime:
+    """A UTC datetime with the tzinfo botocore's parser gives it. Built anew rather than with
+    replace(tzinfo=...), which costs three times as much (and this runs on every create)."""
     return datetime(
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-        moment.microsecond,
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+        utc.microsecond,
         _botocore_utc(),
     )
 
@@ -147,4 +150,4 @@ def timestamp(value: object) -> datetime:
         utc = parsed.astimezone(timezone.utc)
     except OverflowError:  # 0001-01-01T00:00+01:00 is a moment before year 1 in UTC
         raise ValueError("is out of range: in UTC it falls before year 1 or after 9999") from None
-    return utc.replace(tzinfo=_botocore_utc())
+    return _as_botocore_gives(utc)
