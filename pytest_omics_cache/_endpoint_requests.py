@@ -41,6 +41,11 @@ UNSERVED_CODE = "UnservedRequestError"
 HOST = "127.0.0.1"
 
 
+def _unserved(message: str) -> WireResponse:
+    """The answer to a request the fake does not serve: what the in-process error says."""
+    return error_response(UNSERVED_CODE, message, status=UNSERVED_STATUS)
+
+
 class _BadRequest(Exception):
     """A request whose framing cannot be read (answered 400, not served)."""
 
@@ -118,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             answer = self.server.service.handle(request, transport=TRANSPORT)
         except UnservedRequestError as unserved:
-            answer = error_response(UNSERVED_CODE, str(unserved), status=UNSERVED_STATUS)
+            answer = _unserved(str(unserved))
         except InjectedFault as fault:
             if fault.kind == "read-timeout":
                 self._hold()
@@ -128,11 +133,9 @@ class Handler(BaseHTTPRequestHandler):
             # A fault of the fake itself: it fails the test when the fake stops, rather than
             # looking like a flaky network to the child.
             self.server.keep_error(error)
-            answer = error_response(
-                UNSERVED_CODE,
+            answer = _unserved(
                 f"pytest-omics-cache failed while answering {request.method} {request.url}:"
-                f" {error!r}. The test fails when the fake stops, with the traceback.",
-                status=UNSERVED_STATUS,
+                f" {error!r}. The test fails when the fake stops, with the traceback."
             )
         self._send(answer)
 
@@ -155,13 +158,11 @@ class Handler(BaseHTTPRequestHandler):
         if target != prefix and not target.startswith((f"{prefix}/", f"{prefix}?")):
             # Not recorded: it belongs to no test of this fake.
             self._send(
-                error_response(
-                    UNSERVED_CODE,
+                _unserved(
                     f"pytest-omics-cache: {self.command} {target} is not for the fake that now"
                     f" listens here (its endpoint_url ends in {prefix}); it was probably meant for"
                     " the fake of an earlier test, and sent by a process that outlived that"
-                    " test. Wait for child processes in the test that starts them.",
-                    status=UNSERVED_STATUS,
+                    " test. Wait for child processes in the test that starts them."
                 )
             )
             return None
@@ -176,7 +177,7 @@ class Handler(BaseHTTPRequestHandler):
             page = f"<html><body>{html.escape(message, quote=False)}</body></html>".encode()
             self._send(response(UNSERVED_STATUS, page, {"Content-Type": "text/html"}))
         else:
-            self._send(error_response(UNSERVED_CODE, message, status=UNSERVED_STATUS))
+            self._send(_unserved(message))
 
     def _send(self, answer: WireResponse) -> None:
         # The answer's own headers (Date, Content-Length, x-amzn-RequestId), and no Server.
