@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import baseline
 import botocore
 import endpoint
 import fixture
@@ -240,6 +241,17 @@ def main() -> None:
             )
         ],
     )
+
+    compared = baseline.measure()
+    if compared is not None:
+        _print(
+            f"7. No worse than before the fixed signature (instructions, now / at"
+            f" {baseline.BASE[:7]}, both counted in this run)",
+            [
+                (name, f"{now:,.0f} / {then:,.0f} = {now / then:.3f}x", "<= 1.0x", now <= then)
+                for name, now, then in compared
+            ],
+        )
 
 
 if __name__ == "__main__":
