@@ -23,12 +23,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-_TOTALS = re.compile(rb"^totals: (\d+)$", re.MULTILINE)
+_EVENTS = re.compile(r"^events: (.+)$", re.MULTILINE)
+_TOTALS = re.compile(r"^totals: (.+)$", re.MULTILINE)
 
 
 def batches(script: str, *arguments: str) -> tuple[list[str], list[int]] | None:
     """Run ``script --child *arguments`` under callgrind: (the words it printed, the
     instructions of each ``functools.reduce`` batch it ran, in order); None without valgrind."""
+    counted = simulated(script, (), *arguments)
+    if counted is None:
+        return None
+    words, events = counted
+    return words, [batch["Ir"] for batch in events]
+
+
+def simulated(
+    script: str, flags: tuple[str, ...], *arguments: str
+) -> tuple[list[str], list[dict[str, int]]] | None:
+    """As :func:`batches`, with callgrind's extra ``flags`` (``--cache-sim=yes``, ...): each
+    batch's events by name (``Ir``, ``I1mr``, ``Bcm``, ...)."""
     if shutil.which("valgrind") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
@@ -39,6 +52,7 @@ def batches(script: str, *arguments: str) -> tuple[list[str], list[int]] | None:
                 "--tool=callgrind",
                 "--toggle-collect=functools_reduce",
                 "--dump-after=functools_reduce",
+                *flags,
                 f"--callgrind-out-file={out}",
                 sys.executable,
                 script,
@@ -54,8 +68,20 @@ def batches(script: str, *arguments: str) -> tuple[list[str], list[int]] | None:
         dumps = sorted(
             Path(folder).glob("callgrind.out.*"), key=lambda p: int(p.name.rsplit(".", 1)[1])
         )
-        counts = [int(_TOTALS.search(dump.read_bytes()).group(1)) for dump in dumps]  # type: ignore[union-attr]
-    return result.stdout.split(), counts
+        events = [_events(dump.read_text()) for dump in dumps]
+    return result.stdout.split(), events
+
+
+def _events(dump: str) -> dict[str, int]:
+    names = _EVENTS.search(dump)
+    totals = _TOTALS.search(dump)
+    if names is None or totals is None:
+        raise RuntimeError("a callgrind dump without its events or totals")
+    values = [int(value) for value in totals.group(1).split()]
+    # The callgrind format may leave out trailing zero counts.
+    return dict(
+        zip(names.group(1).split(), values + [0] * len(names.group(1).split()), strict=False)
+    )
 
 
 def measure(calls: int, only: str = "") -> list[tuple[str, float, float, float]] | None:

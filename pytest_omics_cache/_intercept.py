@@ -102,7 +102,9 @@ class Headers(Mapping[str, str]):
 
     The call log keeps one per request. Holding botocore's own HeadersDict instead would keep a
     dozen objects alive per request for the garbage collector to visit again and again. Two
-    dicts of strings (names and values by lower-case name) are ones it never tracks at all.
+    dicts of strings (names and values by lower-case name) are ones it never tracks at all, and
+    the names are shared by every request that sends the same ones (botocore's requests do,
+    one after another), so the log keeps of each request only its values.
     """
 
     __slots__ = ("_names", "_values")
@@ -111,8 +113,9 @@ class Headers(Mapping[str, str]):
         entries = getattr(raw, "_dict", None)
         if type(raw) is HeadersDict and isinstance(entries, dict):
             # HeadersDict's own storage: _HeaderKey -> value, the key keeping name and lower case.
-            self._names = {key._lower: key._key for key in entries}
-            self._values = {key._lower: value for key, value in entries.items()}
+            names = tuple([key._key for key in entries])
+            lowers, self._names = _LAYOUTS.get(names) or _layout(names)
+            self._values = dict(zip(lowers, entries.values(), strict=True))
         else:
             self._names = {name.lower(): name for name in raw}
             self._values = {name.lower(): value for name, value in raw.items()}
@@ -136,6 +139,19 @@ class Headers(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return repr(dict(self))
+
+
+#: Header names as botocore sent them -> (their lower case, {lower case: name}), for every set
+#: of names seen, up to a bound no real client reaches.
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, str]]] = {}
+
+
+def _layout(names: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
+    lowers = tuple([name.lower() for name in names])
+    layout = lowers, dict(zip(lowers, names, strict=True))
+    if len(_LAYOUTS) < 256:
+        _LAYOUTS[names] = layout
+    return layout
 
 
 def _wire_request(request: AWSPreparedRequest) -> WireRequest:

@@ -87,3 +87,32 @@ def test_get_call_of_other_operation_lists_what_was_served(
         "expected exactly one DeleteRunCache call, found 0. Calls served:\n"
         "  1. GetRunCache(id='10') in us-east-1 -> 200 OK"
     )
+
+
+def test_each_call_keeps_its_own_headers(fake_omics: FakeOmics, omics: Any) -> None:
+    # The log shares header *names* between requests that send the same ones; the values must
+    # still be each request's own, and a request with one more header must show it.
+    fake_omics.add_run_cache(id="10")
+    omics.get_run_cache(id="10")
+    omics.get_run_cache(id="10")
+
+    def add_header(request: Any, **_: Any) -> None:
+        request.headers["X-Trace-Id"] = "trace-3"
+
+    omics.meta.events.register("before-sign.omics.GetRunCache", add_header)
+    omics.get_run_cache(id="10")
+    first, second, third = fake_omics.get_calls()
+
+    ids = [c.headers["amz-sdk-invocation-id"] for c in (first, second, third)]
+    assert len(set(ids)) == 3
+    assert (
+        ids[0]
+        == first.headers["AMZ-SDK-INVOCATION-ID"]
+        == first.headers.get("Amz-Sdk-Invocation-Id")
+    )
+    assert list(first.headers) == list(second.headers)
+    assert "X-Trace-Id" not in list(second.headers)
+    assert sorted(third.headers) == sorted([*first.headers, "X-Trace-Id"])
+    assert third.headers["x-trace-id"] == "trace-3"
+    assert second.headers.get("x-trace-id") is None
+    assert len(third.headers) == len(first.headers) + 1
