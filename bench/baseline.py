@@ -44,27 +44,22 @@ FIGURES = [
 
 
 def _child() -> None:
+    from fixture import fixture_body, mock_omics_block
+
     import pytest_omics_cache
-    from pytest_omics_cache import FakeOmics, mock_omics
-
-    def fixture() -> None:
-        # What the fake_omics fixture does around a test, minus pytest's own machinery.
-        fake = FakeOmics()
-        with fake._activated():
-            pass
-        assert fake._teardown_error() is None
-
-    def block() -> None:
-        with mock_omics():
-            pass
+    from pytest_omics_cache import FakeOmics
 
     def fresh_seeded() -> None:
         FakeOmics().add_run_cache()
 
     seeded = FakeOmics()
-    for action in (fixture, block, fresh_seeded, seeded.add_run_cache):
+    for action in (fixture_body, mock_omics_block, fresh_seeded, seeded.add_run_cache):
         action()  # first use imports and reads the model: not per-test cost
-    for action, times in ((fixture, REPEAT), (block, REPEAT), (fresh_seeded, REPEAT)):
+    for action, times in (
+        (fixture_body, REPEAT),
+        (mock_omics_block, REPEAT),
+        (fresh_seeded, REPEAT),
+    ):
         functools.reduce(lambda _, __, action=action: action(), range(times), None)
     functools.reduce(lambda _, __: seeded.add_run_cache(), range(SEEDS), None)
     print(Path(pytest_omics_cache.__file__).parent.parent)

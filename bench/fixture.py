@@ -23,7 +23,7 @@ def _best_us(action: Callable[[], object], repeat: int) -> float:
     return best
 
 
-def _fixture_body() -> None:
+def fixture_body() -> None:
     # What the fake_omics fixture does around the test, minus pytest's own fixture machinery
     # (which any fixture pays): build the fake, activate it, deactivate, run the teardown check.
     fake = FakeOmics()
@@ -32,7 +32,7 @@ def _fixture_body() -> None:
     assert fake._teardown_error() is None
 
 
-def _mock_omics() -> None:
+def mock_omics_block() -> None:
     with mock_omics():
         pass
 
@@ -40,10 +40,10 @@ def _mock_omics() -> None:
 def measure(repeat: int) -> dict[str, float]:
     """µs per setup+teardown, and the fake's share of moto's cost where moto is installed, from
     rounds that alternate the two (the machine's speed drifts)."""
-    _fixture_body()  # first use imports the fake's transports: not per-test cost
+    fixture_body()  # first use imports the fake's transports: not per-test cost
     results = {
-        "fake_omics setup+teardown": _best_us(_fixture_body, repeat),
-        "mock_omics() enter+exit": _best_us(_mock_omics, repeat),
+        "fake_omics setup+teardown": _best_us(fixture_body, repeat),
+        "mock_omics() enter+exit": _best_us(mock_omics_block, repeat),
     }
     try:
         from moto import mock_aws
@@ -57,7 +57,7 @@ def measure(repeat: int) -> dict[str, float]:
     moto()
     rounds = max(repeat // 100, 11)
     moto_us, _, share = paired(
-        lambda: _best_us(moto, 20), lambda: _best_us(_fixture_body, 200), rounds
+        lambda: _best_us(moto, 20), lambda: _best_us(fixture_body, 200), rounds
     )
     results["moto mock_aws() enter+exit"] = moto_us
     results["fake_omics / mock_aws"] = share

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import re
 import shutil
 import subprocess
@@ -59,6 +60,8 @@ def simulated(
                 "--child",
                 *arguments,
             ],
+            # A fixed hash seed: string hashing otherwise moves a count from run to run.
+            env={**os.environ, "PYTHONHASHSEED": "0"},
             capture_output=True,
             text=True,
             check=False,
@@ -99,13 +102,15 @@ def measure(calls: int, only: str = "") -> list[tuple[str, float, float, float]]
     return rows
 
 
-def _child(calls: int, only: str) -> None:
+def _child(calls: int, only: str, real: bool = False) -> None:
+    """For each case: a batch of the floor's calls, one of the fake's, and with ``real`` one of
+    the fake's with ``real_signatures=True``; prints each case's name."""
     import percall
 
     from pytest_omics_cache import FakeOmics
 
     fake = FakeOmics(max_run_caches=10**9)
-    for name, (operation, call) in percall.cases(fake, 4 * calls).items():
+    for name, (operation, call) in percall.cases(fake, 6 * calls).items():
         if only and name != only:
             continue
         client, floor_client = percall.pair(fake, operation, call)
@@ -114,15 +119,16 @@ def _child(calls: int, only: str) -> None:
         # threshold, and that case alone looks 20 % dearer.
         gc.collect()
         functools.reduce(lambda _, __: call(floor_client), range(calls), None)
-        gc.collect()
-        with fake._activated():
-            functools.reduce(lambda _, __: call(client), range(calls), None)
+        for signing in (False, True) if real else (False,):
+            gc.collect()
+            with fake._activated(), percall.signing(fake, real=signing):
+                functools.reduce(lambda _, __: call(client), range(calls), None)
         print(name.replace(" ", "_"))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
-        _child(int(sys.argv[2]), sys.argv[3])
+        _child(int(sys.argv[2]), sys.argv[3], real=sys.argv[4:5] == ["real"])
     else:
         rows = measure(
             int(sys.argv[1]) if len(sys.argv) > 1 else 200, sys.argv[2] if len(sys.argv) > 2 else ""

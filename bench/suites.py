@@ -60,7 +60,8 @@ def _timed_run(directory: Path, *arguments: str) -> tuple[float, float]:
 def _instructions(directory: Path, *arguments: str) -> int | None:
     """Instructions executed by one pytest run, counted by valgrind (None without valgrind).
 
-    Unlike time, the count is the same run after run, so a 1 % difference is measurable.
+    Unlike time, the count is the same run after run, so a 1 % difference is measurable: with
+    a fixed hash seed, without which string hashing alone moves a run's count by 1-2 M.
     """
     if shutil.which("valgrind") is None:
         return None
@@ -77,7 +78,7 @@ def _instructions(directory: Path, *arguments: str) -> int | None:
                 *arguments,
             ],
             cwd=directory,
-            env=_environment(),
+            env={**_environment(), "PYTHONHASHSEED": "0"},
             capture_output=True,
             text=True,
             check=False,
