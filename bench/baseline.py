@@ -4,9 +4,9 @@ uses the plugin.
 
 Wall time cannot tell a 10 % regression of a 30 µs fixture from this machine's noise; an
 instruction count can, and both checkouts are counted in this run, with the same Python and
-botocore. The earlier commit is checked out in a temporary git worktree and imported first on
-``PYTHONPATH`` (the counting child prints where it imported the package from, and a mismatch
-stops the run).
+botocore. Each commit (HEAD, as committed, and the earlier one) is checked out in turn into a
+git worktree at one fixed path and imported first on ``PYTHONPATH`` (the counting child prints
+where it imported the package from, and a mismatch stops the run).
 
     python3 bench/baseline.py [commit]   # default: BASE, the commit before issue 15's work
 """
@@ -67,19 +67,17 @@ def _child() -> None:
 
 @contextlib.contextmanager
 def _checkout(commit: str) -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as folder:
-        tree = Path(folder) / "tree"
-        subprocess.run(
-            ["git", "worktree", "add", "--quiet", "--detach", str(tree), commit],
-            cwd=ROOT,
-            check=True,
-        )
-        try:
-            yield tree
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True
-            )
+    # Always the same path: the counts depend on it (path strings are hashed and compared all
+    # through a pytest run), so both commits are counted at one path, one after the other.
+    tree = Path(tempfile.gettempdir()) / "pytest-omics-cache-bench-checkout"
+    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    subprocess.run(
+        ["git", "worktree", "add", "--quiet", "--detach", str(tree), commit], cwd=ROOT, check=True
+    )
+    try:
+        yield tree
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True)
 
 
 @contextlib.contextmanager
@@ -112,10 +110,13 @@ def count(tree: Path) -> dict[str, float] | None:
 
 
 def measure(commit: str = BASE) -> list[tuple[str, float, float]] | None:
-    """(figure, instructions now, at ``commit``) for each figure; None without valgrind."""
-    now = count(ROOT)
-    with _checkout(commit) as tree:
-        then = count(tree)
+    """(figure, instructions at HEAD, at ``commit``) for each figure; None without valgrind.
+    HEAD is counted as committed: work not committed yet is not in the count."""
+    counted = []
+    for each in ("HEAD", commit):
+        with _checkout(each) as tree:
+            counted.append(count(tree))
+    now, then = counted
     if now is None or then is None:
         return None
     return [(name, now[name], then[name]) for name in now]
@@ -129,6 +130,6 @@ if __name__ == "__main__":
         rows = measure(commit)
         if rows is None:
             sys.exit("valgrind is not installed")
-        print(f"instructions now / at {commit[:10]}")
+        print(f"instructions at HEAD / at {commit[:10]}")
         for name, now, then in rows:
             print(f"  {name:44} {now:>13,.0f} / {then:>13,.0f} = {now / then:.3f}x")

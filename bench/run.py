@@ -258,7 +258,7 @@ def main() -> None:
     compared = baseline.measure()
     if compared is not None:
         _print(
-            f"7. No worse than before the fixed signature (instructions, now / at"
+            f"7. No worse than before the fixed signature (instructions, HEAD / at"
             f" {baseline.BASE[:7]}, both counted in this run)",
             [
                 (name, f"{now:,.0f} / {then:,.0f} = {now / then:.3f}x", "<= 1.0x", now <= then)

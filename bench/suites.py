@@ -88,15 +88,24 @@ def _instructions(directory: Path, *arguments: str) -> int | None:
 
 
 def unused_instructions() -> tuple[int, int] | None:
-    """(instructions with the plugin, without it) for the unused-suite run, if valgrind is here."""
-    with tempfile.TemporaryDirectory() as folder:
-        directory = Path(folder)
+    """(instructions with the plugin, without it) for the unused-suite run, if valgrind is here.
+
+    The suite lives at a fixed path: with a fixed hash seed a run's count repeats to within a
+    few instructions in the same directory, while the random name of a fresh temporary one moves
+    it by up to 1 M, a seventh of the plugin's share.
+    """
+    directory = Path(tempfile.gettempdir()) / "pytest-omics-cache-bench-unused"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir()
+    try:
         tests = "\n".join(f"def test_{i}():\n    assert {i} == {i}\n" for i in range(50))
         (directory / "test_plain.py").write_text(tests)
         _run(directory, "-p", "no:no_such_plugin")  # writes the bytecode caches first
         _run(directory, "-p", "no:omics_cache")
         with_plugin = _instructions(directory, "-p", "no:no_such_plugin")
         without = _instructions(directory, "-p", "no:omics_cache")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
     if with_plugin is None or without is None:
         return None
     return with_plugin, without
