@@ -70,7 +70,12 @@ def _checkout(commit: str) -> Iterator[Path]:
     # Always the same path: the counts depend on it (path strings are hashed and compared all
     # through a pytest run), so both commits are counted at one path, one after the other.
     tree = Path(tempfile.gettempdir()) / "pytest-omics-cache-bench-checkout"
-    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+    subprocess.run(
+        ["git", "worktree", "remove", "--force", str(tree)],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
     subprocess.run(
         ["git", "worktree", "add", "--quiet", "--detach", str(tree), commit], cwd=ROOT, check=True
     )
