@@ -1,6 +1,6 @@
-"""The figures a change must not make worse, counted in instructions at this checkout and at an
-earlier commit: fixture setup and teardown, ``mock_omics()``, seeding, and a suite that never
-uses the plugin.
+"""The figures a change must not make worse, counted in instructions at HEAD and at an earlier
+commit: fixture setup and teardown, ``mock_omics()``, seeding, and a suite that never uses the
+plugin.
 
 Wall time cannot tell a 10 % regression of a 30 µs fixture from this machine's noise; an
 instruction count can, and both checkouts are counted in this run, with the same Python and
