@@ -6,6 +6,10 @@ bytes never repeat. Such a request is read once per *shape*: the body with the t
 out. A later request of the same shape gets the earlier reading with its own token, which alone
 is then checked against the model. Reading and validating the rest of the body again would give
 the same answer, at a fifth of the fake's cost of a StartRun.
+
+A request whose path ends in its resource's id (``GET /runCache/1234567``) is read once per
+shape too, the URL with that last segment cut out: a test's requests name one resource after
+another (each test seeds its own), and only the new id needs checking.
 """
 
 from __future__ import annotations
@@ -65,7 +69,11 @@ class Readings:
         token = _token(operation) if operation is not None else None
         if token is not None:
             return self._with_token(request, operation, transport, token, read)
-        reading = read(request, operation, transport)
+        label = _last_label(operation) if operation is not None else None
+        if label is not None:
+            reading = self._with_label(request, operation, transport, label, read)
+        else:
+            reading = read(request, operation, transport)
         # A request whose parameters travel in headers is read anew each time; uploads (a
         # payload body) are not kept at all, nor are requests with a token read here (from a
         # transport that does not name the operation): their bytes never repeat.
@@ -108,6 +116,69 @@ class Readings:
         ):
             self._shapes[shape] = reading
         return reading
+
+    def _with_label(
+        self,
+        request: _protocol.WireRequest,
+        operation: str | None,
+        transport: str,
+        label: _Label,
+        read: Read,
+    ) -> Reading:
+        url = request.url
+        end = url.find("?")
+        if end < 0:
+            end = len(url)
+        slash = url.rfind("/", 0, end)
+        value = url[slash + 1 : end]
+        if not value or "%" in value:  # quoted, or empty: read it all
+            return read(request, operation, transport)
+        shape = (request.method, url[:slash], url[end:], request.body, operation)
+        earlier = self._shapes.get(shape)
+        if earlier is not None and not label.check(value, label.name):
+            params = {**earlier.params, label.name: value}
+            return Reading(earlier.operation, params, (), None, earlier.handler)
+        # A broken id is read in full, so its message lists every broken rule in order.
+        reading = read(request, operation, transport)
+        if (
+            earlier is None
+            and len(self._shapes) < MAX_KEPT
+            and not reading.problems
+            and reading.malformed is None
+            and reading.params.get(label.name) == value
+        ):
+            self._shapes[shape] = reading
+        return reading
+
+
+class _Label(NamedTuple):
+    """The path label an operation's URI ends in: its boto3 name and the model's checks."""
+
+    name: str
+    check: _validate.Validator
+
+
+@functools.cache
+def _last_label(operation: str) -> _Label | None:
+    """The label ``operation``'s path ends in (``/runCache/{id}``), if its requests can be read
+    once per shape: every other parameter in the URL's other text or in the body, none in a
+    header, no upload, no idempotency token."""
+    if operation not in _model.operation_names():
+        return None
+    spec = _protocol.spec(operation)
+    if spec.header_members or spec.payload is not None or spec.model.idempotent_members:
+        return None
+    path = spec.model.http["requestUri"].split("?", 1)[0]
+    if not path.endswith("}") or path.endswith("+}"):
+        return None
+    wire = path[path.rfind("{") + 1 : -1]
+    if not path.endswith(f"/{{{wire}}}"):
+        return None
+    names = [name for name, on_wire in spec.uri_members if on_wire == wire]
+    if len(names) != 1:
+        return None
+    shape = spec.input_shape.members[names[0]]  # type: ignore[attr-defined]
+    return _Label(names[0], _validate.validator(shape))
 
 
 @functools.cache
