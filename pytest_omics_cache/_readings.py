@@ -101,21 +101,9 @@ class Readings:
         start, end = span
         value = body[start:end].decode()  # ASCII: json.dumps escapes everything else
         shape = (request.method, request.url, body[:start] + body[end:], start, operation)
-        earlier = self._shapes.get(shape)
-        if earlier is not None and not token.check(value, token.name):
-            params = {**earlier.params, token.name: value}
-            return Reading(earlier.operation, params, (), None, earlier.handler)
-        # A broken token is read in full, so its message lists every broken rule in order.
-        reading = read(request, operation, transport)
-        if (
-            earlier is None
-            and len(self._shapes) < MAX_KEPT
-            and not reading.problems
-            and reading.malformed is None
-            and reading.params.get(token.name) == value
-        ):
-            self._shapes[shape] = reading
-        return reading
+        return self._of_shape(
+            shape, token.name, value, token.check, request, operation, transport, read
+        )
 
     def _with_label(
         self,
@@ -134,18 +122,36 @@ class Readings:
         if not value or "%" in value:  # quoted, or empty: read it all
             return read(request, operation, transport)
         shape = (request.method, url[:slash], url[end:], request.body, operation)
+        return self._of_shape(
+            shape, label.name, value, label.check, request, operation, transport, read
+        )
+
+    def _of_shape(
+        self,
+        shape: tuple[object, ...],
+        name: str,
+        value: str,
+        check: _validate.Validator,
+        request: _protocol.WireRequest,
+        operation: str | None,
+        transport: str,
+        read: Read,
+    ) -> Reading:
+        """The reading of a request whose parameter ``name`` is ``value`` and whose bytes are
+        otherwise ``shape``: an earlier request's of that shape with ``value`` put in, when
+        ``value`` passes ``check``; else the request read in full (and kept for its shape)."""
         earlier = self._shapes.get(shape)
-        if earlier is not None and not label.check(value, label.name):
-            params = {**earlier.params, label.name: value}
+        if earlier is not None and not check(value, name):
+            params = {**earlier.params, name: value}
             return Reading(earlier.operation, params, (), None, earlier.handler)
-        # A broken id is read in full, so its message lists every broken rule in order.
+        # A broken value is read in full, so its message lists every broken rule in order.
         reading = read(request, operation, transport)
         if (
             earlier is None
             and len(self._shapes) < MAX_KEPT
             and not reading.problems
             and reading.malformed is None
-            and reading.params.get(label.name) == value
+            and reading.params.get(name) == value
         ):
             self._shapes[shape] = reading
         return reading
