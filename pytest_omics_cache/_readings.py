@@ -66,23 +66,19 @@ class Readings:
         reading = self._kept.get(key)
         if reading is not None:
             return reading
-        token = _token(operation) if operation is not None else None
-        if token is not None:
-            return self._with_token(request, operation, transport, token, read)
-        label = _last_label(operation) if operation is not None else None
+        label = None
+        if operation is not None:
+            token = _token(operation)
+            if token is not None:
+                return self._with_token(request, operation, transport, token, read)
+            label = _last_label(operation)
         if label is not None:
             reading = self._with_label(request, operation, transport, label, read)
         else:
             reading = read(request, operation, transport)
-        # A request whose parameters travel in headers is read anew each time; uploads (a
-        # payload body) are not kept at all, nor are requests with a token read here (from a
-        # transport that does not name the operation): their bytes never repeat.
-        if (
-            len(self._kept) < MAX_KEPT
-            and not reading.operation.header_members
-            and reading.operation.payload is None
-            and not reading.operation.model.idempotent_members
-        ):
+        # Requests with a token read here (from a transport that does not name the operation)
+        # are not kept either: their bytes never repeat.
+        if len(self._kept) < MAX_KEPT and _bytes_decide(reading.operation):
             self._kept[key] = reading
         return reading
 
@@ -157,6 +153,13 @@ class Readings:
         return reading
 
 
+def _bytes_decide(spec: _protocol.OperationSpec) -> bool:
+    """Whether a request's method, URL and body alone decide its reading: no parameter in a
+    header (read anew each time), no upload (a payload body, never kept), no idempotency token
+    (whose bytes never repeat)."""
+    return not spec.header_members and spec.payload is None and not spec.model.idempotent_members
+
+
 class _Label(NamedTuple):
     """The path label an operation's URI ends in: its boto3 name and the model's checks."""
 
@@ -172,7 +175,7 @@ def _last_label(operation: str) -> _Label | None:
     if operation not in _model.operation_names():
         return None
     spec = _protocol.spec(operation)
-    if spec.header_members or spec.payload is not None or spec.model.idempotent_members:
+    if not _bytes_decide(spec):
         return None
     path = spec.model.http["requestUri"].split("?", 1)[0]
     if not path.endswith("}") or path.endswith("+}"):
