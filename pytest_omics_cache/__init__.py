@@ -51,6 +51,9 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'pytest_omics_cache' has no attribute {name!r}")
+    from pytest_omics_cache import _unrewritten
+
+    _unrewritten.skip()
     value = getattr(importlib.import_module(f"pytest_omics_cache.{home}"), name)
     globals()[name] = value
     return value

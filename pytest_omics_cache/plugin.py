@@ -111,6 +111,9 @@ def _start_guard(config: pytest.Config) -> None:
         ) from None
     if not wanted:
         return
+    from pytest_omics_cache import _unrewritten
+
+    _unrewritten.skip()
     from pytest_omics_cache import _guard
 
     config.add_cleanup(_guard.install())
@@ -139,6 +142,9 @@ def pytest_configure(config: pytest.Config) -> None:
             "pytest-omics-cache ini option fake_omics_max_run_caches:"
             f" {values['max_run_caches']!r} must be a whole number"
         ) from None
+    from pytest_omics_cache import _unrewritten
+
+    _unrewritten.skip()
     from pytest_omics_cache._options import Options
 
     try:
@@ -196,12 +202,15 @@ _OUTCOMES_PLUGIN = "pytest-omics-cache-outcomes"
 @pytest.fixture
 def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
     """An in-memory AWS HealthOmics run-cache service that every omics client talks to."""
+    plugins = request.config.pluginmanager
+    if not plugins.has_plugin(_OUTCOMES_PLUGIN):
+        from pytest_omics_cache import _unrewritten
+
+        _unrewritten.skip()  # before the first import of the fake's modules
+        plugins.register(_Outcomes(), _OUTCOMES_PLUGIN)
     from pytest_omics_cache._fake import FakeOmics
     from pytest_omics_cache._options import Options
 
-    plugins = request.config.pluginmanager
-    if not plugins.has_plugin(_OUTCOMES_PLUGIN):
-        plugins.register(_Outcomes(), _OUTCOMES_PLUGIN)
     options = request.config.stash.get(_SUITE_OPTIONS, None) or Options()
     marker = request.node.get_closest_marker("fake_omics")
     if marker is not None:

@@ -479,6 +479,49 @@ def test_loading_the_plugin_imports_nothing_of_the_fake(pytester: pytest.Pyteste
     assert result.stdout.lines[-1] == "['pytest_omics_cache', 'pytest_omics_cache.plugin']"
 
 
+@pytest.mark.parametrize(
+    ("test_module", "arguments"),
+    [
+        ("from pytest_omics_cache import FakeOmics\n\ndef test_x(fake_omics): pass", ()),
+        ("def test_x(fake_omics): pass", ()),
+        ("def test_x(): pass", ("-o", "fake_omics_region=eu-west-1")),
+        ("def test_x(): pass", ("--fake-omics-guard",)),
+    ],
+    ids=["imported by the test module", "fixture", "ini option", "guard"],
+)
+def test_the_package_modules_skip_pytests_assertion_rewriting(
+    pytester: pytest.Pytester, test_module: str, arguments: tuple[str, ...]
+) -> None:
+    # pytest marks the whole distribution for rewriting; its hook reads bytecode object by object.
+    # Only the modules imported before the plugin can tell it otherwise go through it: the two
+    # pytest imports itself, and the one that tells it.
+    pytester.makepyfile(test_x=test_module)
+    pytester.makeconftest(
+        """
+        import sys
+
+        def pytest_sessionfinish():
+            loaders = {
+                name: type(module.__loader__).__name__
+                for name, module in sys.modules.items()
+                if name.startswith("pytest_omics_cache")
+            }
+            print("\\nREWRITTEN", sorted(n for n, l in loaders.items() if l != "SourceFileLoader"))
+            print("PLAIN", len([n for n, l in loaders.items() if l == "SourceFileLoader"]))
+        """
+    )
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", *arguments)
+
+    result.assert_outcomes(passed=1)
+    assert (
+        "REWRITTEN ['pytest_omics_cache', 'pytest_omics_cache._unrewritten',"
+        " 'pytest_omics_cache.plugin']"
+    ) in result.outlines
+    plain = int(next(line for line in result.outlines if line.startswith("PLAIN "))[6:])
+    assert plain >= 2  # the modules the first use imported, _unrewritten and more
+
+
 def test_optional_transports_are_hooked_when_the_code_under_test_imports_them(
     pytester: pytest.Pytester,
 ) -> None:
