@@ -407,6 +407,15 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     )
 
 
+def test_the_marker_line_names_every_option(pytester: pytest.Pytester) -> None:
+    from pytest_omics_cache import plugin
+
+    result = pytester.runpytest("--markers")
+
+    names = ", ".join(f"{name}=..." for name in plugin._INI)
+    result.stdout.fnmatch_lines([f"@pytest.mark.fake_omics({names}): *"])
+
+
 def test_ini_options_are_documented_in_help(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--help")
 
