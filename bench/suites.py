@@ -216,6 +216,39 @@ def test_reads_twice(floor, n):
 """
 
 
+def suite_instructions(small: int = 100, large: int = 400) -> dict[str, tuple[float, float]] | None:
+    """(instructions per test, instructions once per run) of the fake_omics and floor suites,
+    from valgrind counts of a ``small`` and a ``large`` one (None without valgrind).
+
+    The wall-time figure moves by several points from run to run on a shared machine; a count
+    does not, so this says which suite costs more and where: per test, or once per run.
+    """
+    suites = {"fake_omics": _FAKE_SUITE, "floor": _FLOOR_SUITE}
+    counts: dict[str, list[int]] = {name: [] for name in suites}
+    for tests in (small, large):
+        for name, source in suites.items():
+            # A fixed path, as for the unused suite: a random one moves the count.
+            directory = Path(tempfile.gettempdir()) / f"pytest-omics-cache-bench-{name}-{tests}"
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir()
+            try:
+                (directory / f"test_{name}.py").write_text(
+                    textwrap.dedent(source.format(tests=tests))
+                )
+                _run(directory)  # writes the bytecode caches first
+                counted = _instructions(directory)
+            finally:
+                shutil.rmtree(directory, ignore_errors=True)
+            if counted is None:
+                return None
+            counts[name].append(counted)
+    result = {}
+    for name, (few, many) in counts.items():
+        per_test = (many - few) / (large - small)
+        result[name] = (per_test, few - small * per_test)
+    return result
+
+
 def suite_times(tests: int, runs: int) -> dict[str, tuple[float, float]]:
     """(median CPU seconds, minimum wall seconds) of `tests` tests of two reads each, with
     fake_omics, with Stubber and on botocore's floor (bare before-send answers), in rounds that
