@@ -242,7 +242,7 @@ def main() -> None:
         ],
     )
 
-    times = suites.suite_times(1000, 3 if args.quick else 5)
+    times = suites.suite_times(1000, 3 if args.quick else 9)
     (fake_s, fake_wall), (stub_s, stub_wall) = times["fake_omics"], times["Stubber"]
     floor_s, floor_wall = times["floor"]
     _print(

@@ -252,7 +252,7 @@ def suite_instructions(small: int = 100, large: int = 400) -> dict[str, tuple[fl
 def suite_times(tests: int, runs: int) -> dict[str, tuple[float, float]]:
     """(median CPU seconds, minimum wall seconds) of `tests` tests of two reads each, with
     fake_omics, with Stubber and on botocore's floor (bare before-send answers), in rounds that
-    alternate the three."""
+    alternate the three, each in turn first, second and last."""
     suites = {"fake_omics": _FAKE_SUITE, "Stubber": _STUBBER_SUITE, "floor": _FLOOR_SUITE}
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
@@ -262,8 +262,11 @@ def suite_times(tests: int, runs: int) -> dict[str, tuple[float, float]]:
                 textwrap.dedent(source.format(tests=tests))
             )
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in suites}
-        for _ in range(runs):
-            for name in suites:
+        names = list(suites)
+        for round_ in range(runs):
+            # Each suite takes each place in the order in turn: a run's neighbours move it.
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
                 times[name].append(_timed_run(directory / name))
     return {
         name: (statistics.median(cpu for cpu, _ in values), min(wall for _, wall in values))
