@@ -17,6 +17,7 @@ import pytest
 from pytest_omics_cache import _guard
 from pytest_omics_cache._fake import FakeOmics
 from pytest_omics_cache._options import Options
+from pytest_omics_cache.plugin import _INI
 
 _SUITE_OPTIONS = pytest.StashKey[Options]()
 _NOT_PASSED = pytest.StashKey[bool]()
@@ -24,27 +25,28 @@ _FAKE = pytest.StashKey[FakeOmics]()
 _OUTCOMES_PLUGIN = "pytest-omics-cache-outcomes"
 
 
-def configure(config: pytest.Config, values: dict[str, Any], ini_names: dict[str, str]) -> None:
-    """Check the suite's ini values (``values``, by option; ``ini_names``, each option's ini
-    name) and keep them as the suite's defaults; a bad one is a usage error naming it."""
+def configure(config: pytest.Config, configured: dict[str, Any]) -> None:
+    """Check the ini values a suite set (``configured``, by option) and keep them, with the
+    other options' defaults, as the suite's defaults; a bad one is a usage error naming it."""
+    values = {name: configured.get(name, default) for name, (_, _, _, default) in _INI.items()}
     try:
         values["max_run_caches"] = int(values["max_run_caches"])
     except ValueError:
         raise pytest.UsageError(
-            f"pytest-omics-cache ini option {ini_names['max_run_caches']}:"
+            f"pytest-omics-cache ini option {_INI['max_run_caches'][0]}:"
             f" {values['max_run_caches']!r} must be a whole number"
         ) from None
     try:
         config.stash[_SUITE_OPTIONS] = Options(**values).validated()
     except ValueError as error:
         # Name the one option at fault: the first that is refused on its own.
-        bad = next((ini_names[name] for name in values if not _valid({name: values[name]})), "")
+        bad = next((ini for name, (ini, *_) in _INI.items() if not _valid(name, values[name])), "")
         raise pytest.UsageError(f"pytest-omics-cache ini option {bad}: {error}") from None
 
 
-def _valid(values: dict[str, Any]) -> bool:
+def _valid(name: str, value: Any) -> bool:
     try:
-        Options(**values).validated()
+        Options(**{name: value}).validated()
     except ValueError:
         return False
     return True

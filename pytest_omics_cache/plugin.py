@@ -115,11 +115,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if guard:
         _fixture.start_guard(config)
     if values:
-        _fixture.configure(
-            config,
-            {name: values.get(name, default) for name, (_, _, _, default) in _INI.items()},
-            {name: ini for name, (ini, _, _, _) in _INI.items()},
-        )
+        _fixture.configure(config, values)
 
 
 @pytest.fixture
