@@ -3,6 +3,7 @@ that uses it against the same suite written with botocore's Stubber."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import resource
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 # Plugins of this project's dev environment that a user's suite would not have.
@@ -87,25 +89,36 @@ def _instructions(directory: Path, *arguments: str) -> int | None:
     return int(counted.group(1)) if counted else None
 
 
-def unused_instructions() -> tuple[int, int] | None:
-    """(instructions with the plugin, without it) for the unused-suite run, if valgrind is here.
+#: A suite that never uses the plugin: 50 trivial tests.
+_PLAIN_SUITE = "\n".join(f"def test_{i}():\n    assert {i} == {i}\n" for i in range(50))
 
-    The suite lives at a fixed path: with a fixed hash seed a run's count repeats to within a
-    few instructions in the same directory, while the random name of a fresh temporary one moves
-    it by up to 1 M, a seventh of the plugin's share.
+
+@contextlib.contextmanager
+def _fixed_folder(name: str) -> Iterator[Path]:
+    """An empty folder at a path that is the same in every run, removed after.
+
+    Instruction counts need it: with a fixed hash seed a run's count repeats to within a few
+    instructions in the same folder, while the random name of a fresh temporary one moves it
+    by up to 1 M (path strings are hashed and compared all through a pytest run).
     """
-    directory = Path(tempfile.gettempdir()) / "pytest-omics-cache-bench-unused"
+    directory = Path(tempfile.gettempdir()) / f"pytest-omics-cache-bench-{name}"
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir()
     try:
-        tests = "\n".join(f"def test_{i}():\n    assert {i} == {i}\n" for i in range(50))
-        (directory / "test_plain.py").write_text(tests)
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def unused_instructions() -> tuple[int, int] | None:
+    """(instructions with the plugin, without it) for the unused-suite run, if valgrind is here.
+    At a fixed path: a random one would move the count by up to a fifth of the plugin's share."""
+    with _fixed_folder("unused") as directory:
+        (directory / "test_plain.py").write_text(_PLAIN_SUITE)
         _run(directory, "-p", "no:no_such_plugin")  # writes the bytecode caches first
         _run(directory, "-p", "no:omics_cache")
         with_plugin = _instructions(directory, "-p", "no:no_such_plugin")
         without = _instructions(directory, "-p", "no:omics_cache")
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
     if with_plugin is None or without is None:
         return None
     return with_plugin, without
@@ -115,8 +128,7 @@ def unused_cost_ms(runs: int) -> tuple[float, float, float]:
     """(median CPU ms with the plugin, without it, difference) for a suite that never uses it."""
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
-        tests = "\n".join(f"def test_{i}():\n    assert {i} == {i}\n" for i in range(50))
-        (directory / "test_plain.py").write_text(tests)
+        (directory / "test_plain.py").write_text(_PLAIN_SUITE)
         with_plugin, without = [], []
         for _ in range(runs):
             # The same number of arguments on both sides; only the blocked name differs.
@@ -227,18 +239,12 @@ def suite_instructions(small: int = 100, large: int = 400) -> dict[str, tuple[fl
     counts: dict[str, list[int]] = {name: [] for name in suites}
     for tests in (small, large):
         for name, source in suites.items():
-            # A fixed path, as for the unused suite: a random one moves the count.
-            directory = Path(tempfile.gettempdir()) / f"pytest-omics-cache-bench-{name}-{tests}"
-            shutil.rmtree(directory, ignore_errors=True)
-            directory.mkdir()
-            try:
+            with _fixed_folder(f"{name}-{tests}") as directory:
                 (directory / f"test_{name}.py").write_text(
                     textwrap.dedent(source.format(tests=tests))
                 )
                 _run(directory)  # writes the bytecode caches first
                 counted = _instructions(directory)
-            finally:
-                shutil.rmtree(directory, ignore_errors=True)
             if counted is None:
                 return None
             counts[name].append(counted)
