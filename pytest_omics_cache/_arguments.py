@@ -55,6 +55,25 @@ def check_times(method: str, times: int | None) -> None:
         raise ValueError(f"{method}: times={times!r} must be a positive int, or None for always")
 
 
+def check_flag(method: str, name: str, value: object) -> None:
+    """A ValueError for a flag that is not a bool: ``"no"`` is truthy, and would mean yes."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{method}: {name}={value!r} must be True or False")
+
+
+def check_failure_reason(
+    method: str, failure_reason: str | None, statuses: tuple[str, ...]
+) -> None:
+    """A ValueError for a ``failureReason`` that nothing would ever show: only a FAILED run or
+    task has one."""
+    if failure_reason is not None and "FAILED" not in statuses:
+        raise ValueError(
+            f"{method}: failureReason={failure_reason!r} is given, but no status it sets is"
+            f" FAILED ({', '.join(statuses)}), and only a FAILED run or task has a"
+            " failureReason; add 'FAILED', or leave failureReason out"
+        )
+
+
 def check_where(method: str, region: str | None, account: str | None) -> None:
     """A ValueError naming a region or account that no request could come from."""
     try:

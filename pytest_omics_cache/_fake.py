@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from pytest_omics_cache import _arguments, _model, _seed, _summary, _teardown, _validate
+from pytest_omics_cache import _arguments, _model, _seed, _summary, _tags, _teardown, _validate
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._canned import CannedResponse, CannedResponses
 from pytest_omics_cache._fake_endpoint import EndpointApi
@@ -130,6 +130,7 @@ class FakeOmics(RunsApi, EndpointApi):
                 " folder under the location: give cacheS3Uri='s3://bucket/prefix/folder/' (or"
                 " leave it out for s3://omics-run-cache-{account}-{region}/{id}/)"
             )
+        _tags.check_seed_tags("add_run_cache", tags)
         where = self._options
         if region is not None or account is not None:
             where = Options(
@@ -217,6 +218,7 @@ class FakeOmics(RunsApi, EndpointApi):
         """Mark a run cache as used by active runs, so DeleteRunCache answers
         ``ConflictException`` as the service does; ``in_use=False`` releases it."""
         __tracebackhide__ = True
+        _arguments.check_flag("mark_in_use", "in_use", in_use)
         where_region = self.region if region is None else region
         where_account = self.account if account is None else account
         if not self._registry.set_in_use(where_account, where_region, id, in_use):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pytest_omics_cache import _arguments, _model, _seed, _validate
+from pytest_omics_cache import _arguments, _model, _seed, _tags, _validate
 from pytest_omics_cache._handlers import Caller
 from pytest_omics_cache._run_store import (
     FINISHED,
@@ -78,6 +78,7 @@ class RunsApi:
         __tracebackhide__ = True
         caller = self._where("add_run", region, account)
         _checked("add_run", "GetRun", fields)
+        _tags.check_seed_tags("add_run", fields.get("tags"))
         data = dict(fields)
         run_id = data.setdefault("id", self._runs.new_id())
         cache = None
@@ -174,6 +175,7 @@ class RunsApi:
         __tracebackhide__ = True
         caller = self._where("set_run_status", region, account)
         _status("set_run_status", status)
+        _arguments.check_failure_reason("set_run_status", failureReason, (status,))
         run = self._run("set_run_status", caller, id)
         with self._runs.lock:
             run.progress = ()
@@ -195,6 +197,7 @@ class RunsApi:
         __tracebackhide__ = True
         caller = self._where("set_task_status", region, account)
         _status("set_task_status", status, "GetRunTask")
+        _arguments.check_failure_reason("set_task_status", failureReason, (status,))
         run = self._run("set_task_status", caller, id)
         task = run.tasks.get(taskId)
         if task is None:
@@ -229,6 +232,7 @@ class RunsApi:
             raise ValueError("next_runs: progress must name at least one status")
         for status in progress:
             _status("next_runs", status)
+        _arguments.check_failure_reason("next_runs", failureReason, tuple(progress))
         for task in tasks:
             _checked("next_runs", "GetRunTask", task)
         _arguments.check_times("next_runs", times)

@@ -13,7 +13,7 @@ from typing import Any
 from pytest_omics_cache import _answers, _model, _protocol, _seed
 from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError
 from pytest_omics_cache._registry import LimitReached, RequestIdReused, StoredRunCache
-from pytest_omics_cache._tags import Taggable
+from pytest_omics_cache._tags import Taggable, check_request_tags
 
 #: ListRunCaches page size when the request gives no maxResults (the model's maximum).
 DEFAULT_PAGE_SIZE = 100
@@ -55,6 +55,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     behavior = params.get("cacheBehavior", "CACHE_ON_FAILURE")
     owner = params.get("cacheBucketOwnerId", caller.account)
     tags = dict(params.get("tags") or {})
+    check_request_tags(tags)
     name, description = params.get("name"), params.get("description")
     # The parameters that define the cache, defaults filled in (spelling out a default is the
     # same request): a requestId replayed with other ones is a conflict.

@@ -29,7 +29,7 @@ from pytest_omics_cache._run_store import (
     in_model,
     set_status,
 )
-from pytest_omics_cache._tags import Taggable
+from pytest_omics_cache._tags import Taggable, check_request_tags
 
 #: ListRuns / ListRunTasks page size when the request gives no maxResults (the model's maximum).
 DEFAULT_PAGE_SIZE = 100
@@ -111,6 +111,8 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     else:
         fields.setdefault("storageCapacity", DEFAULT_STATIC_STORAGE)
     fields.setdefault("retentionMode", "RETAIN")
+    tags = dict(params.get("tags") or {})
+    check_request_tags(tags)
     script = store.next_script()
     progress = script.progress if script is not None else LIFECYCLE
     run_id = store.new_id()
@@ -120,7 +122,7 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
         "id": run_id,
         **fields,
         "creationTime": now,
-        "tags": dict(params.get("tags") or {}),
+        "tags": tags,
         "uuid": store.new_uuid(),
         "runOutputUri": f"{fields['outputUri'].rstrip('/')}/{run_id}",
     }

@@ -10,15 +10,50 @@ fake does not serve.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from pytest_omics_cache import _answers, _canned, _protocol
+from pytest_omics_cache import _answers, _canned, _protocol, _validate
 from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError
 
-#: At most this many tags on one resource (AWS's usual per-resource tag quota).
-MAX_TAGS_PER_RESOURCE = 50
+
+@functools.cache
+def max_tags() -> int:
+    """At most this many tags on one resource: AWS's per-resource quota, which the model states
+    only on TagResource's map (50); CreateRunCache's and StartRun's maps have no bound there."""
+    tags = _protocol.spec("TagResource").input_shape.members["tags"]  # type: ignore[attr-defined]
+    bound: int = tags.metadata["max"]
+    return bound
+
+
+def _over_quota(tags: Mapping[str, str]) -> str | None:
+    """The rule ``tags`` breaks when there are too many of them, in the model's own words."""
+    if len(tags) <= max_tags():
+        return None
+    return f"Member must have length less than or equal to {max_tags()}"
+
+
+def check_request_tags(tags: Mapping[str, str]) -> None:
+    """The service's ValidationException for a request that would create a resource with more
+    tags than a resource may have (*choice*: worded as TagResource's own rule)."""
+    rule = _over_quota(tags)
+    if rule is not None:
+        violation = _validate.Violation("tags", tags, rule, "TagMap")
+        raise ServiceError("ValidationException", _validate.validation_message([violation]))
+
+
+def check_seed_tags(method: str, tags: Mapping[str, str] | None) -> None:
+    """A ValueError for a seed with more tags than a resource may have."""
+    __tracebackhide__ = True
+    rule = _over_quota(tags or {})
+    if rule is not None:
+        raise ValueError(
+            f"{method}: tags has {len(tags or {})} tags, which breaks the rule '{rule}' (AWS's"
+            f" quota of {max_tags()} tags per resource, as the botocore omics model states it for"
+            " TagResource)"
+        )
 
 
 class Taggable(NamedTuple):
@@ -90,11 +125,12 @@ def _tag(
 ) -> bytes:
     def add(tags: dict[str, str]) -> dict[str, str]:
         merged = {**tags, **params["tags"]}
-        if len(merged) > MAX_TAGS_PER_RESOURCE:
+        # Counted after the merge: overwriting a key the resource has adds no tag.
+        if len(merged) > max_tags():
             raise ServiceError(
                 "ValidationException",
                 f"Resource {params['resourceArn']} would have {len(merged)} tags; a resource can"
-                f" have at most {MAX_TAGS_PER_RESOURCE}.",
+                f" have at most {max_tags()}.",
             )
         return merged
 
