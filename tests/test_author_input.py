@@ -67,7 +67,7 @@ def test_fifty_tags_are_allowed_everywhere(fake_omics: FakeOmics, omics: Any) ->
 
 @pytest.mark.parametrize("method", ["add_run_cache", "add_run"])
 def test_a_seed_with_too_many_tags_is_a_value_error(fake_omics: FakeOmics, method: str) -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="tags has 51 tags") as raised:
         getattr(fake_omics, method)(tags=_FIFTY_ONE)
 
     assert str(raised.value) == _seed_message(method)
@@ -100,7 +100,7 @@ def test_overwriting_a_tag_of_a_full_resource_is_never_refused(
 def test_mark_in_use_takes_only_a_bool(fake_omics: FakeOmics, omics: Any, flag: object) -> None:
     fake_omics.add_run_cache(id="11")
 
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="in_use") as raised:
         fake_omics.mark_in_use("11", in_use=flag)  # type: ignore[arg-type]
 
     assert str(raised.value) == f"mark_in_use: in_use={flag!r} must be True or False"
@@ -108,7 +108,7 @@ def test_mark_in_use_takes_only_a_bool(fake_omics: FakeOmics, omics: Any, flag: 
 
 
 def test_next_runs_refuses_a_failure_reason_no_status_shows(fake_omics: FakeOmics) -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="failureReason") as raised:
         fake_omics.next_runs(progress=["PENDING", "COMPLETED"], failureReason="out of memory")
 
     assert str(raised.value) == (
@@ -124,9 +124,9 @@ def test_set_status_refuses_a_failure_reason_without_failed(
     run = fake_omics.add_run(status="RUNNING", tasks=[{"name": "align", "status": "RUNNING"}])
     task_id = omics.list_run_tasks(id=run["id"])["items"][0]["taskId"]
 
-    with pytest.raises(ValueError) as run_raised:
+    with pytest.raises(ValueError, match="failureReason") as run_raised:
         fake_omics.set_run_status(run["id"], "COMPLETED", failureReason="disk full")
-    with pytest.raises(ValueError) as task_raised:
+    with pytest.raises(ValueError, match="failureReason") as task_raised:
         fake_omics.set_task_status(run["id"], task_id, "CANCELLED", failureReason="disk full")
 
     assert str(run_raised.value) == (
