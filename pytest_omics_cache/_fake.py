@@ -30,10 +30,13 @@ _DEFAULT_STATUS = "ACTIVE"
 
 
 class FakeOmics(RunsApi, EndpointApi):
-    """An in-memory AWS HealthOmics run-cache service.
+    """An in-memory AWS HealthOmics service: run caches, runs and their tasks, and their tags,
+    from its own state; any other operation from answers queued with ``add_response``.
 
-    While active (inside the ``fake_omics`` fixture), every botocore/boto3 ``omics`` client in
-    the process sends its run-cache requests here instead of to AWS.
+    While active (inside the ``fake_omics`` fixture or ``mock_omics``), every botocore, boto3
+    and aiobotocore ``omics`` client in the process, and raw ``requests`` calls to HealthOmics
+    hosts, send their requests here instead of to AWS; other processes reach it through
+    ``endpoint_url``. Whatever it does not serve fails the test at teardown.
     """
 
     def __init__(
@@ -121,6 +124,10 @@ class FakeOmics(RunsApi, EndpointApi):
         model now, so a bad seed is a ``ValueError`` naming the field, the value and the rule.
         Unset optional fields (``name``, ``description``, ``cacheBucketOwnerId``) are absent
         from the response, as the service omits them.
+
+        ``cacheS3Location`` is CreateRunCache's parameter, not a field of a stored cache: it is
+        in the signature only so that passing it is a ``ValueError`` that says to give
+        ``cacheS3Uri`` instead (its type, None, makes mypy flag it too).
         """
         __tracebackhide__ = True
         if cacheS3Location is not None:
@@ -238,7 +245,12 @@ class FakeOmics(RunsApi, EndpointApi):
         times: int | None = 1,
         after: int = 0,
     ) -> Injection:
-        """Answer the next matching request(s) with the service error ``code``.
+        """Answer the next matching GetRunCache request(s) with the service error ``code``; give
+        ``operation=`` to aim at another operation, or ``operation=None`` for all of them.
+
+        *Choice:* the default operation stays GetRunCache (the issue that started the fake); an
+        injection that never fired because the code under test called other operations says so
+        at teardown.
 
         ``code`` is an error the served operations document (``"ThrottlingException"``, ...) or
         its exception class (``client.exceptions.ThrottlingException``). The error is sent as
@@ -277,7 +289,8 @@ class FakeOmics(RunsApi, EndpointApi):
         times: int | None = 1,
         after: int = 0,
     ) -> Injection:
-        """Fail the next matching request(s) in the transport instead of answering.
+        """Fail the next matching GetRunCache request(s) in the transport instead of answering;
+        give ``operation=`` to aim at another operation, or ``operation=None`` for all of them.
 
         ``kind`` is ``"connection"`` (botocore raises ``EndpointConnectionError``),
         ``"connect-timeout"`` (``ConnectTimeoutError``) or ``"read-timeout"``
@@ -420,7 +433,8 @@ class FakeOmics(RunsApi, EndpointApi):
             if options.assert_all_errors_fired
             else []
         )
-        return _teardown.error(unserved=unserved, unfired=unfired, source=source)
+        called = [c.operation for c in self._calls.select(None) if c.operation] if unfired else []
+        return _teardown.error(unserved=unserved, unfired=unfired, source=source, called=called)
 
 
 def _copy(data: Mapping[str, Any]) -> RunCache:

@@ -107,7 +107,7 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
         try:
             if marker.args:
                 raise ValueError("takes keyword arguments only, e.g. region='eu-west-1'")
-            options = options.updated(marker.kwargs, source="@pytest.mark.fake_omics").validated()
+            options = options.updated(marker.kwargs).validated()
         except ValueError as error:
             problem = str(error)
         if problem is not None:  # failed outside the except: reported once, not chained

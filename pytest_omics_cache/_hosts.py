@@ -19,7 +19,7 @@ def dns_suffixes() -> tuple[str, ...]:
     """Every DNS suffix, plain and dual-stack, of every partition botocore knows."""
     from pytest_omics_cache import _model
 
-    loader = _model.session().get_component("data_loader")
+    loader = _model.loader()
     found: set[str] = set()
     # endpoints.json: the partitions of the classic endpoint resolver.
     for partition in loader.load_data("endpoints")["partitions"]:
@@ -39,7 +39,7 @@ def known_regions() -> frozenset[str]:
     """Every region botocore's endpoint data names, in every partition."""
     from pytest_omics_cache import _model
 
-    loader = _model.session().get_component("data_loader")
+    loader = _model.loader()
     found: set[str] = set()
     for partition in loader.load_data("endpoints")["partitions"]:
         found.update(partition.get("regions", {}))

@@ -4,18 +4,21 @@ Nothing here is typed in from the AWS documentation; every constraint, status co
 template is read from botocore's own omics model, the one botocore's clients are built from. It
 is loaded once per process, on first use, so importing the plugin costs nothing; and where the
 process already has boto3's default session (``boto3.client(...)`` made one), from that
-session's data, which its clients have already read.
+session's data, which its clients have already read; else by a loader that reads no AWS
+configuration.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    import botocore.session
+    import botocore.loaders
+    import botocore.regions
     from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "omics"
@@ -24,23 +27,31 @@ T = TypeVar("T")
 
 
 @functools.cache
-def session() -> botocore.session.Session:
-    """The botocore session whose data the fake reads: boto3's default session if the process
-    has one, else one of its own. A new session reads the list of every service, the endpoint
-    data and the omics model from disk again: about a tenth of a second of a test run's CPU,
-    which the default session's clients have already paid. The fake only reads from it."""
+def loader() -> botocore.loaders.Loader:
+    """The botocore data loader the fake reads the model and endpoint data with.
+
+    boto3's default session's, if the process has one and its configuration reads: its clients
+    have already read that data (a fresh loader reads the list of every service, the endpoint
+    data and the omics model from disk again, about a tenth of a second of a test run's CPU).
+    Else a loader of the fake's own that reads no AWS configuration (no profile, no config file):
+    the model needs none, and a user's ``AWS_PROFILE`` naming a missing profile, or a broken
+    ``~/.aws/config``, must not break the fake's own set-up. It honours ``AWS_DATA_PATH``, as a
+    session's loader would.
+    """
+    import botocore.loaders
     import botocore.session
 
     default = getattr(sys.modules.get("boto3"), "DEFAULT_SESSION", None)
     shared = getattr(default, "_session", None)
     if isinstance(shared, botocore.session.Session):
         try:
-            shared.get_component("data_loader")  # reads its configuration (a profile...)
+            found = shared.get_component("data_loader")  # reads its configuration (a profile...)
         except Exception:  # a session its own clients could not use either: not this one
             pass
         else:
-            return shared
-    return botocore.session.get_session()
+            if isinstance(found, botocore.loaders.Loader):
+                return found
+    return botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
 
 
 @functools.cache
@@ -49,8 +60,7 @@ def service_model() -> ServiceModel:
 
     # Asked for exactly as botocore's client creator asks: the loader caches each answer by the
     # arguments of the call, so a session whose clients read the model does not read it again.
-    loader = session().get_component("data_loader")
-    data = loader.load_service_model(SERVICE_NAME, "service-2", api_version=None)
+    data = loader().load_service_model(SERVICE_NAME, "service-2", api_version=None)
     return ServiceModel(data, service_name=SERVICE_NAME)
 
 
@@ -66,9 +76,16 @@ def shape(name: str) -> Shape:
 
 
 @functools.cache
+def _endpoint_resolver() -> botocore.regions.EndpointResolver:
+    from botocore.regions import EndpointResolver
+
+    return EndpointResolver(loader().load_data("endpoints"))
+
+
+@functools.cache
 def partition(region: str) -> str:
     """The ARN partition of a region: ``aws``, ``aws-cn``, ``aws-us-gov``..."""
-    name: str = session().get_partition_for_region(region)
+    name: str = _endpoint_resolver().get_partition_for_region(region)
     return name
 
 

@@ -77,13 +77,14 @@ class Options:
         _KNOWN_VALID.add(self)
         return self
 
-    def updated(self, overrides: Mapping[str, object], *, source: str) -> Options:
-        """A copy with ``overrides`` applied; unknown names are a ValueError naming ``source``."""
+    def updated(self, overrides: Mapping[str, object]) -> Options:
+        """A copy with ``overrides`` applied; unknown names are a ValueError naming them (the
+        caller says where they came from)."""
         known = {f.name for f in fields(self)}
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ValueError(
-                f"{source} got unknown option(s) {', '.join(unknown)};"
+                f"unknown option(s) {', '.join(unknown)};"
                 f" valid options are: {', '.join(sorted(known))}"
             )
         return replace(self, **overrides)  # type: ignore[arg-type]

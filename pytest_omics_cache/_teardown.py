@@ -29,8 +29,11 @@ def error(
     unserved: Sequence[Call],
     unfired: Sequence[Injection | CannedResponse],
     source: str,
+    called: Sequence[str] = (),
 ) -> AssertionError | None:
-    """The teardown failure for these problems, or None when there are none."""
+    """The teardown failure for these problems, or None when there are none. ``called`` are
+    the operations the code under test called, in order: an injection aimed at none of them
+    says so."""
     sections: list[str] = []
     if unserved:
         listing = "\n".join(f"  - {call.describe()}" for call in unserved)
@@ -57,7 +60,7 @@ def error(
             for noun, items in (("injection", injections), ("queued response", responses))
             if items
         )
-        described = [i.describe() for i in injections] + [r.describe() for r in responses]
+        described = [_aimed(i, called) for i in injections] + [r.describe() for r in responses]
         listing = "\n".join(f"  - {line}" for line in described)
         sections.append(
             f"fake_omics: {len(unfired)} {what} did not fire as often as asked:\n{listing}\n"
@@ -65,3 +68,17 @@ def error(
             f" times=None, or opt out with {_opt_out('assert_all_errors_fired', source)}."
         )
     return AssertionError("\n".join(sections)) if sections else None
+
+
+def _aimed(injection: Injection, called: Sequence[str]) -> str:
+    """An injection's line, with what it was aimed at when the code under test called other
+    operations but never that one (``add_error``'s default operation is GetRunCache, a trap
+    for code that lists first)."""
+    line = injection.describe()
+    if injection.operation is None or not called or injection.operation in called:
+        return line
+    others = ", ".join(dict.fromkeys(called))
+    return (
+        f"{line} (it was aimed at {injection.operation}; the code under test called {others}:"
+        " pass operation= to aim it there, or operation=None for every operation)"
+    )

@@ -356,7 +356,7 @@ def test_raw_call_inside_a_passthrough_responses_started_after_the_fake(
 def _one_region_per_partition() -> list[str]:
     from pytest_omics_cache import _model
 
-    loader = _model.session().get_component("data_loader")
+    loader = _model.loader()
     regions = [sorted(p["regions"]) for p in loader.load_data("partitions")["partitions"]]
     # A real region of each ("aws-cn-global" and the like name endpoints, not regions); older
     # botocore lists no region at all for some partitions.

@@ -1,5 +1,6 @@
 """Where the fake reads botocore's omics model: boto3's default session when the process has one
-(its clients have read the model already), else a session of its own. Each case runs in a fresh
+(its clients have read the model already), else a loader of its own that reads no AWS
+configuration. Each case runs in a fresh
 process, since the choice is made once per process."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def test_shared(fake_omics):
 
     _serves(fake_omics, CLIENT)
     loader = boto3.DEFAULT_SESSION._session.get_component("data_loader")
-    assert _model.session() is boto3.DEFAULT_SESSION._session
+    assert _model.loader() is loader
     # One reading of the omics model in the loader: the clients' and the fake's.
     models = [key for key in loader._cache if key[:2] == ("load_service_model", "omics")]
     models = [key for key in models if "service-2" in key]
@@ -52,7 +53,7 @@ def test_own(fake_omics):
     client = botocore.session.get_session().create_client("omics", region_name="us-east-1")
     _serves(fake_omics, client)
     assert boto3.DEFAULT_SESSION is None
-    assert isinstance(_model.session(), botocore.session.Session)
+    assert _model.loader() is not botocore.session.get_session().get_component("data_loader")
 """
     )
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
@@ -67,6 +68,7 @@ def test_a_default_session_that_cannot_read_its_data_is_not_used(
 import types
 
 import boto3
+import botocore.loaders
 import botocore.session
 
 # A session whose profile does not exist: reading its data fails as its own clients would.
@@ -79,7 +81,7 @@ def test_fallback(fake_omics):
 
     client = botocore.session.get_session().create_client("omics", region_name="us-east-1")
     _serves(fake_omics, client)
-    assert _model.session() is not BROKEN
+    assert isinstance(_model.loader(), botocore.loaders.Loader)
 """
     )
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=1)

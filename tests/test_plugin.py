@@ -353,7 +353,7 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester, ini: str, mes
         ),
         (
             'fake_omics(regoin="eu-west-1")',
-            "@pytest.mark.fake_omics: @pytest.mark.fake_omics got unknown option(s) regoin;"
+            "@pytest.mark.fake_omics: unknown option(s) regoin;"
             " valid options are: account, assert_all_errors_fired, assert_all_requests_served,"
             " max_run_caches, real_signatures, real_sleep, region",
         ),
