@@ -122,8 +122,10 @@ class FakeOmics(RunsApi, EndpointApi):
 
         Field names and values are boto3's. Every value is checked against the botocore omics
         model now, so a bad seed is a ``ValueError`` naming the field, the value and the rule.
-        Unset optional fields (``name``, ``description``, ``cacheBucketOwnerId``) are absent
-        from the response, as the service omits them.
+        Unset optional fields (``name``, ``description``) are absent from the response, as the
+        service omits them; ``cacheBucketOwnerId`` defaults to the cache's account, as
+        CreateRunCache sets it when the caller names no owner. ``status="DELETED"`` is a
+        ``ValueError``: a deleted cache is one the service no longer answers for.
 
         ``cacheS3Location`` is CreateRunCache's parameter, not a field of a stored cache: it is
         in the signature only so that passing it is a ``ValueError`` that says to give
@@ -138,6 +140,13 @@ class FakeOmics(RunsApi, EndpointApi):
                 " leave it out for s3://omics-run-cache-{account}-{region}/{id}/)"
             )
         _tags.check_seed_tags("add_run_cache", tags)
+        if status == "DELETED":
+            raise ValueError(
+                "add_run_cache: status='DELETED' seeds a cache the service no longer has: after"
+                " DeleteRunCache, GetRunCache answers 404 and ListRunCaches leaves it out. Seed"
+                " nothing for it (a get of its id is then the service's 404), or seed 'ACTIVE' or"
+                " 'FAILED'"
+            )
         where = self._options
         if region is not None or account is not None:
             where = Options(
@@ -150,6 +159,8 @@ class FakeOmics(RunsApi, EndpointApi):
         derived: dict[str, Any] = {
             "arn": _model.run_cache_arn(where.region, where.account, str(cache_id)),
             "cacheBehavior": _DEFAULT_BEHAVIOR,
+            # As CreateRunCache does when the caller names no owner: the cache's own account.
+            "cacheBucketOwnerId": where.account,
         }
         if cacheS3Uri is None:
             derived["cacheS3Uri"] = (

@@ -30,7 +30,8 @@ def max_tags() -> int:
 
 def _over_quota(tags: Mapping[str, str]) -> str | None:
     """The rule ``tags`` breaks when there are too many of them, in the model's own words."""
-    if len(tags) <= max_tags():
+    # Not a map at all: the model's type rule says so, where the value is checked.
+    if not isinstance(tags, Mapping) or len(tags) <= max_tags():
         return None
     return f"Member must have length less than or equal to {max_tags()}"
 
@@ -48,9 +49,9 @@ def check_seed_tags(method: str, tags: Mapping[str, str] | None) -> None:
     """A ValueError for a seed with more tags than a resource may have."""
     __tracebackhide__ = True
     rule = _over_quota(tags or {})
-    if rule is not None:
+    if rule is not None and tags is not None:
         raise ValueError(
-            f"{method}: tags has {len(tags or {})} tags, which breaks the rule '{rule}' (AWS's"
+            f"{method}: tags has {len(tags)} tags, which breaks the rule '{rule}' (AWS's"
             f" quota of {max_tags()} tags per resource, as the botocore omics model states it for"
             " TagResource)"
         )

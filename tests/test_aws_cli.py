@@ -56,6 +56,7 @@ def test_get_run_cache(aws: str, fake_omics: FakeOmics) -> None:
     assert printed == {
         "arn": cache["arn"],
         "cacheBehavior": "CACHE_ON_FAILURE",
+        "cacheBucketOwnerId": "123456789012",
         "cacheS3Uri": cache["cacheS3Uri"],
         "creationTime": "2026-01-02T03:04:05.678000Z",
         "id": cache["id"],

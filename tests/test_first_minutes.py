@@ -3,7 +3,11 @@ proxy, no credentials) never breaks the fake's own set-up, and the defaults say 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+
+from pytest_omics_cache import FakeOmics
 
 
 def test_a_missing_profile_does_not_break_the_fixture(
@@ -53,8 +57,27 @@ def test_lists(fake_omics):
 
 
 def test_add_error_says_its_default_operation_first() -> None:
-    from pytest_omics_cache import FakeOmics
-
     assert (FakeOmics.add_error.__doc__ or "").startswith(
         "Answer the next matching GetRunCache request(s) with the service error ``code``"
     )
+
+
+def test_a_seeded_cache_has_the_owner_a_created_one_gets(fake_omics: FakeOmics, omics: Any) -> None:
+    seeded = fake_omics.add_run_cache(account="111122223333")
+    created = omics.create_run_cache(cacheS3Location="s3://bucket/cache/")
+
+    assert seeded["cacheBucketOwnerId"] == "111122223333"
+    assert omics.get_run_cache(id=created["id"])["cacheBucketOwnerId"] == "123456789012"
+    assert set(fake_omics.run_caches()[0]) == set(fake_omics.run_caches()[1])
+
+
+def test_a_deleted_cache_cannot_be_seeded(fake_omics: FakeOmics) -> None:
+    with pytest.raises(ValueError, match="DELETED") as raised:
+        fake_omics.add_run_cache(status="DELETED")
+
+    assert str(raised.value) == (
+        "add_run_cache: status='DELETED' seeds a cache the service no longer has: after"
+        " DeleteRunCache, GetRunCache answers 404 and ListRunCaches leaves it out. Seed nothing"
+        " for it (a get of its id is then the service's 404), or seed 'ACTIVE' or 'FAILED'"
+    )
+    assert fake_omics.run_caches() == []

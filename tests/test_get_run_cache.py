@@ -69,9 +69,11 @@ def test_unset_optional_fields_are_absent(fake_omics: FakeOmics, omics: Any) -> 
 
     response = omics.get_run_cache(id=cache["id"])
 
+    # The bucket's owner is never unset: CreateRunCache sets the caller's account.
     assert set(response) - {"ResponseMetadata"} == {
         "arn",
         "cacheBehavior",
+        "cacheBucketOwnerId",
         "cacheS3Uri",
         "creationTime",
         "id",

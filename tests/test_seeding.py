@@ -23,9 +23,11 @@ def test_defaults(fake_omics: FakeOmics) -> None:
     assert cache["status"] == "ACTIVE"
     assert cache["tags"] == {}
     assert before - timedelta(microseconds=1) <= cache["creationTime"] <= after
+    assert cache["cacheBucketOwnerId"] == "123456789012"  # as CreateRunCache sets it
     assert set(cache) == {
         "arn",
         "cacheBehavior",
+        "cacheBucketOwnerId",
         "cacheS3Uri",
         "creationTime",
         "id",
