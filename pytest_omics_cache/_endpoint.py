@@ -1,13 +1,14 @@
 """The loopback endpoint: the fake's service over HTTP, for other processes (the AWS CLI, a
 subprocess with its own boto3, an SDK in another language).
 
-A thin transport like the others: ``_endpoint_requests`` reads each HTTP request into a
-``WireRequest``, hands it to the one request path (``OmicsService.handle``) and writes the answer
-back. This module runs the server: one per fake, on a free port of 127.0.0.1, with a random path
-of its own (so a child that outlived its test cannot be served by a later test's fake on the same
-port). **Stopping** closes the listening socket and every open connection and waits for requests
-in progress, so nothing is answered or recorded after the fake stops; an error of the fake while
-answering is raised then, failing the test as it would have in-process.
+A thin transport like the others: ``_endpoint_requests`` reads each HTTP request (within the
+limits of ``_endpoint_reading``) into a ``WireRequest``, hands it to the one request path
+(``OmicsService.handle``) and writes the answer back. This module runs the server: one per fake,
+on a free port of 127.0.0.1, with a random path of its own (so a child that outlived its test
+cannot be served by a later test's fake on the same port), serving at most MAX_CONNECTIONS
+connections at once. **Stopping** closes the listening socket and every open connection and
+waits for requests in progress, so nothing is answered or recorded after the fake stops; an
+error of the fake while answering is raised then, failing the test as it would have in-process.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import socketserver
 import sys
 import threading
 import time
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 from pytest_omics_cache._endpoint_requests import HOST, Handler
@@ -27,9 +27,15 @@ from pytest_omics_cache._service import OmicsService
 
 #: How long stopping waits for requests in progress.
 _STOP_WAIT_SECONDS = 10.0
+#: The most connections served at once, each on a thread of its own: well above what a test's
+#: children open at once (botocore pools up to 10 connections per client, the JavaScript SDK's
+#: agent up to 50 per host). Past it a new connection waits, in the listen queue, until one
+#: closes, so a flood of connections cannot take a thread each (a stuck one is closed by the head
+#: timeout, HEAD_TIMEOUT_SECONDS).
+MAX_CONNECTIONS = 128
 
 
-class Server(ThreadingHTTPServer):
+class Server(socketserver.ThreadingTCPServer):
     # Daemon threads never keep the interpreter alive; stop() waits for them itself.
     daemon_threads = True
     # One port per fake, never shared with a process that left one behind.
@@ -46,19 +52,23 @@ class Server(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._workers: list[threading.Thread] = []
+        # Read here, not at import, so a test can lower it with monkeypatch.
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.errors: list[BaseException] = []
         super().__init__((HOST, 0), Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer's own would look the address up in DNS (socket.getfqdn).
-        socketserver.TCPServer.server_bind(self)
-        self.server_name = HOST
         self.server_port = int(self.server_address[1])
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        # Waits for a free slot in the accepting thread: new connections stay in the listen
+        # queue meanwhile, and stop() is noticed.
+        while not self._slots.acquire(timeout=0.05):
+            if self.stopping.is_set():
+                self.shutdown_request(request)
+                return
         # Registered here, in the accepting thread, so stop() knows every connection accepted.
         with self._lock:
             if self.stopping.is_set():
+                self._slots.release()
                 self.shutdown_request(request)
                 return
             self._connections.add(request)
@@ -75,6 +85,7 @@ class Server(ThreadingHTTPServer):
         finally:
             with self._lock:
                 self._connections.discard(request)
+            self._slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]

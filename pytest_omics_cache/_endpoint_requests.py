@@ -1,10 +1,20 @@
-"""How the loopback endpoint reads and answers one HTTP request (the server is ``_endpoint``).
+"""How the loopback endpoint reads and answers each HTTP request (the server is ``_endpoint``).
 
+* **Reading** is ``_endpoint_reading``'s bounded reader and ``_endpoint_head``'s strict grammar:
+  a request that breaks a limit or is not HTTP/1.x gets the endpoint's own error (status and
+  ``x-amzn-ErrorType`` agree) and the connection is closed; it is not served or recorded. Every
+  answer is an HTTP/1.1 response with a Content-Length.
 * **Whose request.** A request must carry the endpoint's path prefix (else it was meant for
   another fake). A child started with ``subprocess_env()`` sends every AWS service here
   (``AWS_ENDPOINT_URL``) and every other request through the endpoint as its proxy: a request
   that is not HealthOmics, or not for this machine, is refused here and listed at teardown
   instead of leaving the machine.
+* **HEAD and OPTIONS** (*Choice*: AWS does not document them; no HealthOmics operation uses
+  them) are answered by the endpoint itself, never recorded, so a health check or a CORS
+  preflight does not fail the test: OPTIONS gets 200 with ``Allow`` (and, for a preflight, the
+  CORS headers that allow the request); HEAD gets the model's own 405,
+  ``NotSupportedOperationException``, since answering it would invent an operation. A request
+  with an ``Origin`` header gets ``Access-Control-Allow-Origin: *`` on its answer.
 * **Unserved requests** cannot raise in the child: they get status 501 and
   ``x-amzn-ErrorType: UnservedRequestError`` with the in-process error's message (botocore does
   not retry a 501), and are logged as unserved, so the teardown check lists them.
@@ -17,16 +27,27 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
+import http
 import socket
+import socketserver
 import struct
-from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from pytest_omics_cache import _model
 from pytest_omics_cache._answers import error_response, response
+from pytest_omics_cache._endpoint_head import Head, body_length, parse_head
+from pytest_omics_cache._endpoint_reading import (
+    Closed,
+    Idle,
+    Reader,
+    RequestProblem,
+    quoted,
+    read_body,
+)
 from pytest_omics_cache._errors import UnservedRequestError
-from pytest_omics_cache._intercept import Headers
 from pytest_omics_cache._protocol import WireRequest, WireResponse, signed_service
 from pytest_omics_cache._service import InjectedFault
 
@@ -39,6 +60,12 @@ TRANSPORT = "endpoint"
 UNSERVED_STATUS = 501
 UNSERVED_CODE = "UnservedRequestError"
 HOST = "127.0.0.1"
+#: How long, after an answer that ends the connection early, the endpoint lets the client finish
+#: sending before it closes (see Reader.drain): a loopback client finishes a refused body in
+#: milliseconds; the bound keeps a client that never closes from holding the thread.
+LINGER_SECONDS = 2.0
+#: The response headers a browser script may read (CORS): the ones SDKs read from an answer.
+_EXPOSED = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date"
 
 
 def _unserved(message: str) -> WireResponse:
@@ -46,80 +73,108 @@ def _unserved(message: str) -> WireResponse:
     return error_response(UNSERVED_CODE, message, status=UNSERVED_STATUS)
 
 
-class _BadRequest(Exception):
-    """A request whose framing cannot be read (answered 400, not served)."""
+@functools.cache
+def _operation_methods() -> str:
+    """The methods the model's operations use."""
+    model = _model.service_model()
+    methods = {model.operation_model(name).http["method"] for name in model.operation_names}
+    return ", ".join(sorted(methods))
 
 
-class _Incomplete(Exception):
-    """The client went away before sending its whole request (nothing to answer)."""
+@functools.cache
+def _allowed() -> str:
+    """What ``Allow`` says: those methods, and OPTIONS, which the endpoint answers itself."""
+    return ", ".join(sorted([*_operation_methods().split(", "), "OPTIONS"]))
 
 
-class Handler(BaseHTTPRequestHandler):
-    # Keep-alive, as botocore's connection pool expects; every answer has a Content-Length.
-    protocol_version = "HTTP/1.1"
+class Handler(socketserver.BaseRequestHandler):
+    """One client connection: its requests, one after another (keep-alive), until it closes,
+    breaks a limit, or the endpoint stops."""
+
     server: Server
+    request: socket.socket
 
     def setup(self) -> None:
-        super().setup()
-        # Headers and body leave in two writes: without this, Nagle's algorithm holds the body
-        # until the client's delayed ACK (some 40 ms a request).
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # A "100 Continue" must not wait for the client's delayed ACK (Nagle's algorithm).
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._reader = Reader(self.request)
+        #: After an early close (an error answer), whether to let the client finish first.
+        self._linger = False
+        self._was_reset = False
+        #: Of the request being answered: whether it is a HEAD (its answer has no body) and
+        #: whether it came from a browser script (its answer gets CORS headers).
+        self._head_request = False
+        self._cors = False
 
-    def do_GET(self) -> None:
-        self._serve()
+    def handle(self) -> None:
+        while not self.server.stopping.is_set() and self._one_request():
+            pass
+        if self._linger and not self._was_reset:
+            self._reader.drain(LINGER_SECONDS)
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_TRACE = do_GET
-
-    def do_CONNECT(self) -> None:
-        # A tunnel through the proxy subprocess_env() sets: HTTPS to some host, AWS's included.
-        self._refuse(
-            WireRequest("CONNECT", self.path, Headers(self.headers), b""),
-            f"{self.path} is not this machine: the child asked this endpoint, its proxy, for a"
-            " tunnel there, and the request would have left the machine. Send HealthOmics"
-            " requests to endpoint_url (subprocess_env() does, for SDKs that read"
-            " AWS_ENDPOINT_URL_OMICS).",
-        )
-        self.close_connection = True
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        # http.server's own refusals (a malformed request line) in the service's error shape.
-        self.close_connection = True
-        self._send(error_response("BadRequest", message or explain or "bad request", status=code))
-
-    def _serve(self) -> None:
-        if self.server.stopping.is_set():
-            self.close_connection = True
-            return
+    def _one_request(self) -> bool:
+        """Reads and answers the next request; whether the connection stays open after it."""
+        self._head_request = self._cors = False
         try:
-            body = self._body()
-        except _Incomplete:
-            self.close_connection = True
-            return
-        except _BadRequest as bad:
-            self.close_connection = True
-            self._send(error_response("BadRequest", str(bad), status=400))
-            return
-        path = self._own_path()
+            raw = self._reader.head()
+            # Known before the head is read through: an answer to a HEAD never has a body.
+            self._head_request = raw.startswith(b"HEAD ")
+            head = parse_head(raw)
+            self._cors = head.headers.get("Origin") is not None
+            length = body_length(head)
+            if head.expects_continue and length != 0:
+                self.request.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            body = read_body(self._reader, length)
+        except (Closed, Idle):
+            return False
+        except RequestProblem as problem:
+            answer = error_response(problem.code, str(problem), status=problem.status)
+            self._send(answer, close=True)
+            self._linger = True
+            return False
+        if self.server.stopping.is_set():  # nothing is answered or recorded after stop()
+            return False
+        return self._serve(head, body)
+
+    def _serve(self, head: Head, body: bytes) -> bool:
+        keep = head.keep_alive
+        if head.method == "CONNECT":
+            # A tunnel through the proxy subprocess_env() sets: HTTPS to some host, AWS's too.
+            self._refuse(
+                WireRequest("CONNECT", head.target, head.headers, b""),
+                f"{quoted(head.target)} is not this machine: the child asked this endpoint, its"
+                " proxy, for a tunnel there, and the request would have left the machine. Send"
+                " HealthOmics requests to endpoint_url (subprocess_env() does, for SDKs that"
+                " read AWS_ENDPOINT_URL_OMICS).",
+                close=True,
+            )
+            return False
+        if head.target == "*":  # OPTIONS * (the only method the head lets have it)
+            self._send(self._options(head), close=not keep)
+            return keep
+        path = self._own_path(head, keep)
         if path is None:
-            return
+            return keep
         request = WireRequest(
-            self.command,
-            f"http://{HOST}:{self.server.server_port}{path}",
-            Headers(self.headers),
-            body,
+            head.method, f"http://{HOST}:{self.server.server_port}{path}", head.headers, body
         )
         service = signed_service(request)
         if service not in (None, "omics"):
             self._refuse(
                 request,
-                f"it is a request for the AWS service {service!r}, and this endpoint serves only"
-                " HealthOmics. subprocess_env() sends every AWS service here (AWS_ENDPOINT_URL)"
-                " so that none reaches AWS from the child; give the child an endpoint of its own"
-                f" for {service} (AWS_ENDPOINT_URL_{service.upper().replace('-', '_')}, e.g."
-                " moto's server).",
+                f"it is a request for the AWS service {quoted(service)}, and this endpoint serves"
+                " only HealthOmics. subprocess_env() sends every AWS service here"
+                " (AWS_ENDPOINT_URL) so that none reaches AWS from the child; give the child an"
+                " endpoint of its own for it (AWS_ENDPOINT_URL_"
+                f"{service[:40].upper().replace('-', '_')}, e.g. moto's server).",
+                close=not keep,
                 as_page=True,
             )
-            return
+            return keep
+        if head.method in ("HEAD", "OPTIONS"):
+            answer = self._options(head) if head.method == "OPTIONS" else self._no_head()
+            self._send(answer, close=not keep)
+            return keep
         try:
             answer = self.server.service.handle(request, transport=TRANSPORT)
         except UnservedRequestError as unserved:
@@ -128,112 +183,110 @@ class Handler(BaseHTTPRequestHandler):
             if fault.kind == "read-timeout":
                 self._hold()
             self._reset()
-            return
+            return False
         except Exception as error:
             # A fault of the fake itself: it fails the test when the fake stops, rather than
             # looking like a flaky network to the child.
             self.server.keep_error(error)
             answer = _unserved(
-                f"pytest-omics-cache failed while answering {request.method} {request.url}:"
-                f" {error!r}. The test fails when the fake stops, with the traceback."
+                "pytest-omics-cache failed while answering"
+                f" {quoted(f'{request.method} {request.url}')}: {error!r}. The test fails when"
+                " the fake stops, with the traceback."
             )
-        self._send(answer)
+        self._send(answer, close=not keep)
+        return keep
 
-    def _own_path(self) -> str | None:
+    def _own_path(self, head: Head, keep: bool) -> str | None:
         """The request's path (and query) without the endpoint's prefix, if it is for this fake;
         else it is refused and None returned."""
-        target = self.path
+        target = head.target
         if not target.startswith("/"):
-            # Absolute form: a request sent through the proxy subprocess_env() sets.
+            # A whole URL (the head checked it is one): sent through the proxy subprocess_env()
+            # sets.
             url = urlsplit(target)
             if url.hostname not in (HOST, "localhost") or url.port != self.server.server_port:
                 self._refuse(
-                    WireRequest(self.command, target, Headers(self.headers), b""),
-                    f"{url.netloc} is not this machine: the child sent the request through this"
-                    " endpoint, its proxy, and it would have left the machine.",
+                    WireRequest(head.method, target, head.headers, b""),
+                    f"{quoted(url.netloc)} is not this machine: the child sent the request"
+                    " through this endpoint, its proxy, and it would have left the machine.",
+                    close=not keep,
                 )
                 return None
             target = url.path + (f"?{url.query}" if url.query else "")
         prefix = self.server.prefix
         if target != prefix and not target.startswith((f"{prefix}/", f"{prefix}?")):
             # Not recorded: it belongs to no test of this fake.
-            self._send(
-                _unserved(
-                    f"pytest-omics-cache: {self.command} {target} is not for the fake that now"
-                    f" listens here (its endpoint_url ends in {prefix}); it was probably meant for"
-                    " the fake of an earlier test, and sent by a process that outlived that"
-                    " test. Wait for child processes in the test that starts them."
-                )
+            message = (
+                f"pytest-omics-cache: {quoted(f'{head.method} {target}')} is not for the fake"
+                f" that now listens here (its endpoint_url ends in {prefix}); it was probably"
+                " meant for the fake of an earlier test, and sent by a process that outlived"
+                " that test. Wait for child processes in the test that starts them."
             )
+            self._send(_unserved(message), close=not keep)
             return None
         # The service's own path: the prefix only addresses this fake.
         return target[len(prefix) :] or "/"
 
-    def _refuse(self, request: WireRequest, reason: str, *, as_page: bool = False) -> None:
+    def _options(self, head: Head) -> WireResponse:
+        """OPTIONS: the methods HealthOmics's operations use and, for a CORS preflight, leave to
+        send the request it announces (which is then served, or not, like any other)."""
+        answer = response(200, b"", {"Allow": _allowed()})
+        del answer.headers["Content-Type"]  # no body to type
+        requested = head.headers.get("Access-Control-Request-Method")
+        if requested is not None and head.headers.get("Origin") is not None:
+            answer.headers["Access-Control-Allow-Methods"] = _allowed()
+            wanted = head.headers.get("Access-Control-Request-Headers")
+            if wanted:
+                answer.headers["Access-Control-Allow-Headers"] = wanted
+        return answer
+
+    def _no_head(self) -> WireResponse:
+        answer = error_response(
+            "NotSupportedOperationException",
+            "pytest-omics-cache: no HealthOmics operation uses HEAD (its operations use"
+            f" {_operation_methods()}), so the endpoint answers a HEAD itself,"
+            " with this 405, and records nothing: a health check may take any answer for the"
+            " endpoint being up.",
+        )
+        answer.headers["Allow"] = _allowed()
+        return answer
+
+    def _refuse(
+        self, request: WireRequest, reason: str, *, close: bool, as_page: bool = False
+    ) -> None:
         message = self.server.service.refuse(request, reason, TRANSPORT)
         if as_page:
             # For another AWS service: every botocore protocol reads an HTML 5xx as a generic
             # error, where a query or XML protocol would fail to parse a JSON one.
             page = f"<html><body>{html.escape(message, quote=False)}</body></html>".encode()
-            self._send(response(UNSERVED_STATUS, page, {"Content-Type": "text/html"}))
+            self._send(response(UNSERVED_STATUS, page, {"Content-Type": "text/html"}), close=close)
         else:
-            self._send(_unserved(message))
+            self._send(_unserved(message), close=close)
 
-    def _send(self, answer: WireResponse) -> None:
-        # The answer's own headers (Date, Content-Length, x-amzn-RequestId), and no Server.
-        self.send_response_only(answer.status)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(answer.body)
-
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return self._chunked_body()
+    def _send(self, answer: WireResponse, *, close: bool) -> None:
+        """``answer`` as an HTTP/1.1 response, in one write: its own headers (Date,
+        Content-Length, x-amzn-RequestId), no Server, and no body for a HEAD."""
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            raise _BadRequest(
-                f"Content-Length {self.headers['Content-Length']!r} is not a number"
-            ) from None
-        if length < 0:
-            raise _BadRequest(f"Content-Length {length} is negative")
-        body = self.rfile.read(length) if length else b""
-        if len(body) < length:
-            raise _Incomplete
-        return body
-
-    def _chunked_body(self) -> bytes:
-        chunks: list[bytes] = []
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                raise _Incomplete
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise _BadRequest(f"chunk size {line.strip()!r} is not hexadecimal") from None
-            if size == 0:
-                while True:  # trailers, up to the blank line
-                    trailer = self.rfile.readline()
-                    if not trailer:
-                        raise _Incomplete
-                    if trailer in (b"\r\n", b"\n"):
-                        return b"".join(chunks)
-            chunk = self.rfile.read(size)
-            if len(chunk) < size:
-                raise _Incomplete
-            chunks.append(chunk)
-            end = self.rfile.readline()
-            if not end:
-                raise _Incomplete
-            if end not in (b"\r\n", b"\n"):
-                raise _BadRequest("a chunk is longer than its size says")
+            reason = http.HTTPStatus(answer.status).phrase
+        except ValueError:  # a status a canned answer chose that HTTP does not name
+            reason = ""
+        lines = [f"HTTP/1.1 {answer.status} {reason}"]
+        lines += [f"{name}: {value}" for name, value in answer.headers.items()]
+        if self._cors:
+            lines += [
+                "Access-Control-Allow-Origin: *",
+                f"Access-Control-Expose-Headers: {_EXPOSED}",
+            ]
+        if close:
+            lines.append("Connection: close")
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if not self._head_request:
+            data += answer.body
+        self.request.sendall(data)
 
     def _hold(self) -> None:
         """Answer nothing until the client hangs up (its read timeout) or the fake stops."""
-        connection: socket.socket = self.connection
+        connection = self.request
         while not self.server.stopping.wait(0.05):
             try:
                 connection.setblocking(False)
@@ -250,9 +303,6 @@ class Handler(BaseHTTPRequestHandler):
         # SO_LINGER with a zero timeout makes close() send RST: the client reads "connection
         # reset by peer", as when a connection drops.
         with contextlib.suppress(OSError):  # the client already hung up
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-        self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the call log records every request; stderr stays the test's
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.request.close()
+        self._was_reset = True

@@ -121,6 +121,7 @@ def test_a_get_run_cache_over_http_is_served_from_the_registry_with_the_scopes_r
     assert body == {
         "arn": cache["arn"],
         "cacheBehavior": "CACHE_ON_FAILURE",
+        "cacheBucketOwnerId": "123456789012",
         "cacheS3Uri": cache["cacheS3Uri"],
         "creationTime": cache["creationTime"].isoformat().replace("+00:00", "Z"),
         "id": cache["id"],
@@ -616,8 +617,8 @@ def test_a_request_without_the_endpoints_prefix_is_answered_but_not_this_tests(
 
     assert answer.status == 501
     assert message.startswith(
-        "pytest-omics-cache: GET /0123abcd/runCache/1234567 is not for the fake that now listens"
-        f" here (its endpoint_url ends in {urlsplit(fake_omics.endpoint_url).path})"
+        "pytest-omics-cache: 'GET /0123abcd/runCache/1234567' is not for the fake that now"
+        f" listens here (its endpoint_url ends in {urlsplit(fake_omics.endpoint_url).path})"
     )
     assert fake_omics.get_calls() == []
 
@@ -637,8 +638,8 @@ def test_a_body_cut_short_is_not_served(fake_omics: FakeOmics) -> None:
 @pytest.mark.parametrize(
     ("framing", "message"),
     [
-        ("Content-Length: abc\r\n", "Content-Length 'abc' is not a number"),
-        ("Transfer-Encoding: chunked\r\n", "chunk size b'zz' is not hexadecimal"),
+        ("Content-Length: abc\r\n", "Content-Length 'abc' is not a number of bytes"),
+        ("Transfer-Encoding: chunked\r\n", "chunk size 'zz' is not hexadecimal"),
     ],
 )
 def test_a_body_that_cannot_be_read_is_a_400(
@@ -650,18 +651,19 @@ def test_a_body_that_cannot_be_read_is_a_400(
 
     status_line, _, rest = received.partition(b"\r\n")
     assert status_line == b"HTTP/1.1 400 Bad Request"
-    assert b"x-amzn-ErrorType: BadRequest" in rest
+    assert b"x-amzn-ErrorType: BadRequestException" in rest
     assert json.loads(rest.partition(b"\r\n\r\n")[2]) == {"message": message}
     assert fake_omics.get_calls() == []
 
 
-def test_a_method_no_operation_has_is_unserved() -> None:
+@pytest.mark.parametrize("method", ["TRACE", "BREW"])
+def test_a_method_no_operation_has_is_unserved(method: str) -> None:
     with checked_at_exit() as (fake, failures):
-        status, headers, _ = _request(fake, "OPTIONS", "/runCache")
+        status, headers, _ = _request(fake, method, "/runCache")
 
     assert (status, headers["x-amzn-ErrorType"]) == (501, "UnservedRequestError")
     [failure] = failures
-    assert "OPTIONS http://127.0.0.1:" in failure
+    assert f"{method} http://127.0.0.1:" in failure
 
 
 def test_an_error_of_the_fake_while_answering_fails_when_the_fake_stops(
@@ -681,7 +683,13 @@ def test_an_error_of_the_fake_while_answering_fails_when_the_fake_stops(
             mock.stop()
 
     assert (status, headers["x-amzn-ErrorType"]) == (501, "UnservedRequestError")
-    assert "pytest-omics-cache failed while answering GET" in body["message"]
+    assert body["message"].startswith(
+        "pytest-omics-cache failed while answering 'GET http://127.0.0.1:"
+    )
+    assert body["message"].endswith(
+        "/runCache/1234567': ValueError('a bug in the fake'). The test fails when the fake"
+        " stops, with the traceback."
+    )
     assert str(failure.value) == (
         "pytest-omics-cache's endpoint failed while answering another process:"
         " ValueError('a bug in the fake') (1 error(s) in all)"
