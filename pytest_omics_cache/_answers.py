@@ -46,6 +46,9 @@ def _plain(value: object) -> object:
 def _writer(shape: Shape) -> Writer:
     """What writes a value (boto3 names, Python values) as the JSON the wire carries for it."""
     kind = shape.type_name
+    if shape.metadata.get("document"):
+        # Free-form JSON, any JSON value: written as given, its nulls too (checked to be JSON).
+        return _plain
     if kind == "structure":
         members = tuple(
             (name, member.serialization.get("name", name), _writer(member))

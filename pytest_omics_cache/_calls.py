@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,7 +15,10 @@ class Call:
     """One request the fake answered: one HTTP attempt, so a retried call is several.
 
     ``params`` are the request's parameters as boto3 names them (``{"id": "1234567"}``),
-    read back from the wire request botocore built.
+    read back from the wire request botocore built. That includes what botocore adds itself:
+    CreateRunCache's and StartRun's ``requestId``, an idempotency token botocore draws at
+    random when the code under test passes none. Compare around it with ``unittest.mock.ANY``
+    (``{"name": "wgs", "requestId": ANY, ...}``).
     """
 
     operation: str
@@ -55,7 +59,14 @@ class Call:
 
 
 def _format_params(params: Mapping[str, Any]) -> str:
-    return ", ".join(f"{name}={value!r}" for name, value in params.items())
+    return ", ".join(f"{name}={_shown(value)}" for name, value in params.items())
+
+
+def _shown(value: object) -> str:
+    try:
+        return repr(value)
+    except RecursionError:  # a refused document nested deeper than repr goes: its outline
+        return reprlib.repr(value)
 
 
 #: A served request as the log keeps it: Call's fields, in Call's order.

@@ -41,8 +41,22 @@ class WireResponse(NamedTuple):
     body: bytes
 
 
+#: What a rest-json service answers a body it cannot read: not JSON, not an object, a member
+#: of the wrong JSON type. Not an error of the omics model, so its status is not there either:
+#: 400, as AWS sends it.
+SERIALIZATION = "SerializationException"
+SERIALIZATION_STATUS = 400
+
+
 class MalformedRequest(Exception):
-    """The request cannot be read as the operation's input (bad JSON, bad number...)."""
+    """The request cannot be read as the operation's input: ``code`` is the service's answer
+    (SerializationException for a body, ValidationException for a query or header value that
+    is no value of its type), ``message`` its text."""
+
+    def __init__(self, message: str, code: str = SERIALIZATION) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 # --- routing ----------------------------------------------------------------------------------
@@ -168,19 +182,39 @@ def _route(method: str, url: str, named: str | None) -> Routed | None:
 # int() would also take "1_0" and full-width digits, which no other service reading would.
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _BOOLEANS = {"true": True, "false": False}
+#: The values each number type of the model holds (Smithy: integer is 32-bit, long 64-bit): a
+#: service reads a query value beyond them as no value of the type at all.
+_RANGES = {"integer": 2**31, "long": 2**63}
+#: Digits a long can have. A longer text is read without its leading zeros, and is out of range
+#: if still longer: never converted whole, which for thousands of digits is slow and, past
+#: Python's limit (4300 unless set otherwise), refused.
+_MAX_DIGITS = len(str(2**63))
 
 
 def _read_scalar(shape: Shape, raw: str) -> object:
     kind = shape.type_name
     if kind in ("integer", "long"):
-        if _INTEGER.fullmatch(raw) is None:
-            raise MalformedRequest(f"'{raw}' is not a valid {kind}")
-        return int(raw)
+        number = _read_integer(raw)
+        if number is None or not -_RANGES[kind] <= number < _RANGES[kind]:
+            raise MalformedRequest(f"'{raw}' is not a valid {kind}", "ValidationException")
+        return number
     if kind == "boolean":
         if raw not in _BOOLEANS:
-            raise MalformedRequest(f"'{raw}' is not a valid boolean")
+            raise MalformedRequest(f"'{raw}' is not a valid boolean", "ValidationException")
         return _BOOLEANS[raw]
     return raw
+
+
+def _read_integer(raw: str) -> int | None:
+    """The integer ``raw`` writes, or None for text that writes none or one longer than a long."""
+    if _INTEGER.fullmatch(raw) is None:
+        return None
+    if len(raw) <= _MAX_DIGITS:
+        return int(raw)
+    digits = raw.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:
+        return None
+    return -int(digits) if raw.startswith("-") else int(digits)
 
 
 def parse_params(routed: Routed, request: WireRequest) -> dict[str, object]:
@@ -222,37 +256,101 @@ def _read_json_body(raw: bytes) -> dict[str, object]:
     try:
         text = raw.decode()
     except UnicodeDecodeError as error:
-        raise MalformedRequest(f"the request body is not valid JSON: {error}") from error
+        raise MalformedRequest(_bad_utf8(raw, error.start)) from None
     decoded = _scan_object(text)
     if decoded is None:
         if not text.strip():
             return {}
-        try:
-            decoded = json.loads(text)
-        except ValueError as error:
-            raise MalformedRequest(f"the request body is not valid JSON: {error}") from error
+        decoded = _decode(text)
     if not isinstance(decoded, dict):
-        raise MalformedRequest("the request body is not a JSON object")
+        if decoded is None:  # *Choice*: a null body, like a null member, sets nothing
+            return {}
+        raise MalformedRequest(unreadable_value(decoded, "a Structure"))
     return decoded
 
 
+def _non_standard(name: str) -> object:
+    # NaN and Infinity are not JSON, though Python's decoder reads them by default.
+    raise _NonStandard(name)
+
+
+class _NonStandard(ValueError):
+    pass
+
+
+_DECODER = json.JSONDecoder(parse_constant=_non_standard)
 # typeshed types make_scanner's argument as itself; it takes the decoder whose settings it uses.
 _scan_once: Callable[[str, int], tuple[object, int]] = json.scanner.make_scanner(
-    json.JSONDecoder()  # type: ignore[arg-type]
+    _DECODER  # type: ignore[arg-type]
 )
 
 
 def _scan_object(text: str) -> object | None:
     """``text`` decoded by json's own scanner, skipping ``json.loads``' Python layers (a third
     of the cost of a small body); None for anything but a plain well-formed object, which
-    ``json.loads`` then reads (or explains)."""
+    ``_decode`` then reads (or explains)."""
     if not text.startswith("{"):
         return None
     try:
         decoded, end = _scan_once(text, 0)
-    except (ValueError, StopIteration):
+    except (ValueError, StopIteration, RecursionError):
         return None
     return decoded if end == len(text) else None
+
+
+def _decode(text: str) -> object:
+    """``text`` decoded, or the service's SerializationException for a body it cannot read,
+    worded as AWS's JSON readers word it (never Python's own text)."""
+    try:
+        return _DECODER.decode(text)
+    except _NonStandard as error:
+        raise MalformedRequest(f"Non-standard token '{error}'") from None
+    except json.JSONDecodeError as error:
+        if error.pos >= len(text) or error.msg.startswith("Unterminated"):
+            raise MalformedRequest(f"Unexpected end of input {_at(text, len(text))}") from None
+        raise MalformedRequest(
+            f"Unexpected character ({_shown(text[error.pos])}) {_at(text, error.pos)}"
+        ) from None
+    except RecursionError:  # nested deeper than the decoder goes
+        raise MalformedRequest("Document nesting depth exceeds the maximum allowed") from None
+    except ValueError:  # a number of more digits than Python reads (4300 unless set otherwise)
+        raise MalformedRequest("Number value length exceeds the maximum allowed") from None
+
+
+def _bad_utf8(raw: bytes, start: int) -> str:
+    before = raw[:start].decode()  # valid: the first bad byte is at ``start``
+    return f"Invalid UTF-8 byte 0x{raw[start]:02x} {_at(before, len(before))}"
+
+
+def _at(text: str, position: int) -> str:
+    """Where ``position`` of ``text`` is, as a reader of it counts: line and column from 1."""
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return f"at line {line}, column {column}"
+
+
+def _shown(character: str) -> str:
+    code = ord(character)
+    return f"'{character}' (code {code})" if character.isprintable() else f"CTRL-CHAR, code {code}"
+
+
+def unreadable_value(value: object, expected: str) -> str:
+    """The SerializationException text for a JSON ``value`` where ``expected`` (``"an
+    Integer"``) belongs, worded as AWS's JSON readers word it. *Choice*: the token names AWS
+    sends for strings and numbers, and the same pattern for booleans and nulls."""
+    if isinstance(value, dict):
+        return "Start of structure or map found where not expected"
+    if isinstance(value, list):
+        return "Start of list found where not expected"
+    if isinstance(value, str):
+        token = "STRING_VALUE"
+    elif isinstance(value, bool):
+        token = "BOOLEAN_VALUE"
+    elif value is None:
+        token = "NULL_VALUE"
+    else:
+        token = "NUMBER_VALUE"
+    return f"{token} can not be converted to {expected}"
 
 
 # --- region -----------------------------------------------------------------------------------

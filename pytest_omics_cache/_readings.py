@@ -29,7 +29,8 @@ class Reading(NamedTuple):
     # collector never tracks, where a read-only proxy would be one more object per request.
     params: Mapping[str, Any]
     problems: tuple[_validate.Violation, ...]
-    malformed: str | None
+    #: Why the request cannot be read, as (the service's error code, its message), if it cannot.
+    malformed: tuple[str, str] | None
     handler: Handler
 
 

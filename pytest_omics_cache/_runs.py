@@ -11,7 +11,6 @@ is in the README.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -145,10 +144,19 @@ def _own_copies(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, A
     """The run's own copies of ``values``' members in ``names`` (not the request's, or an
     earlier run's, which later changes must not reach)."""
     return {
-        k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v
-        for k, v in values.items()
-        if k in names
+        k: _copied(v) if isinstance(v, (dict, list)) else v for k, v in values.items() if k in names
     }
+
+
+def _copied(value: Any) -> Any:
+    """A copy of ``value``'s dicts and lists (JSON, or a seed's values: the rest is immutable).
+    Not deepcopy, which takes three frames a level: one a level, and the only deep values, the
+    documents, are at most MAX_DOCUMENT_DEPTH levels (checked before any handler runs)."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 @functools.cache

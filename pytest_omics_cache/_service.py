@@ -83,7 +83,7 @@ class OmicsService:
         name = operation_spec.name
         try:
             if malformed is not None:
-                raise _protocol.MalformedRequest(malformed)
+                raise _protocol.MalformedRequest(malformed[1], malformed[0])
             # Injected errors come first: throttling or an outage does not wait for validation.
             injected = self.injections.fire(name, params.get("id"), region)
             if injected is not None:
@@ -107,8 +107,14 @@ class OmicsService:
             )
             error_code = None
         except _protocol.MalformedRequest as malformed_request:
-            error_code = "ValidationException"
-            response = _answers.error_response(error_code, str(malformed_request))
+            error_code = malformed_request.code
+            response = _answers.error_response(
+                error_code,
+                malformed_request.message,
+                status=_protocol.SERIALIZATION_STATUS
+                if error_code == _protocol.SERIALIZATION
+                else None,
+            )
         except ServiceError as error:
             error_code = error.code
             response = _answers.error_response(error.code, error.message)
@@ -140,8 +146,14 @@ class OmicsService:
         try:
             params = _protocol.parse_params(routed, request)
         except _protocol.MalformedRequest as malformed:
-            return Reading(routed.operation, {}, (), str(malformed), handler)
+            return Reading(routed.operation, {}, (), (malformed.code, malformed.message), handler)
         problems = _validate.validator(routed.operation.input_shape)(params, "")
+        # A member of the wrong JSON type is a body the service cannot read: it answers that
+        # first (and only that), as it does a body that is no JSON at all.
+        for problem in problems:
+            if problem.unreadable is not None:
+                unreadable = (_protocol.SERIALIZATION, problem.unreadable)
+                return Reading(routed.operation, params, (), unreadable, handler)
         return Reading(routed.operation, params, tuple(problems), None, handler)
 
     def refuse(

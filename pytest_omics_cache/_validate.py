@@ -9,19 +9,30 @@ has. Two modes share it:
   alone (the service ignores them), timestamps and blobs arrive as text and are not checked here.
 * ``output_validator`` - a value given as boto3 returns it (``add_response``): also unknown
   members, ``None`` values, timestamps (aware ``datetime`` or ISO-8601 text) and blobs (bytes).
+
+A value of the wrong type in a request came from a JSON body of the wrong JSON type: the service
+cannot read such a body, so the violation carries the SerializationException text it answers
+(``unreadable``). Document members (free-form JSON) are checked in ``_documents``.
 """
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pytest_omics_cache import _model, _patterns
+from pytest_omics_cache import _model, _patterns, _protocol
 
 if TYPE_CHECKING:
     from botocore.model import Shape
+
+
+#: The most characters of a value a ValidationException shows: every real id, name and URI
+#: whole (the model's longest bounded strings are far shorter than a request may be), and never
+#: a 10 MB value echoed back in full.
+MAX_SHOWN_CHARS = 1024
 
 
 @dataclass(frozen=True)
@@ -36,16 +47,29 @@ class Violation:
     value: object
     rule: str
     shape: str
+    #: For a request value of the wrong JSON type: the SerializationException text the service
+    #: answers instead of any validation (``STRING_VALUE can not be converted to an Integer``).
+    unreadable: str | None = None
 
     def service_message(self) -> str:
-        """The wording AWS services use in a ValidationException."""
-        shown = "null" if self.value is None else f"'{self.value}'"
+        """The wording AWS services use in a ValidationException; a value longer than
+        ``MAX_SHOWN_CHARS`` is cut there (*choice*: an answer never echoes a huge value)."""
+        if self.value is None:
+            shown = "null"
+        else:
+            text = str(self.value)
+            cut = text if len(text) <= MAX_SHOWN_CHARS else f"{text[:MAX_SHOWN_CHARS]}..."
+            shown = f"'{cut}'"
         return f"Value {shown} at '{self.path}' failed to satisfy constraint: {self.rule}"
 
     def author_message(self) -> str:
         """The wording for a test author: path, value, rule and the model shape."""
+        try:
+            shown = repr(self.value)
+        except RecursionError:  # a container nested deeper than repr goes: its outline
+            shown = reprlib.repr(self.value)
         return (
-            f"{self.path}={self.value!r} breaks the rule '{self.rule}'"
+            f"{self.path}={shown} breaks the rule '{self.rule}'"
             f" (botocore omics model, shape {self.shape})"
         )
 
@@ -59,6 +83,11 @@ def validation_message(violations: Sequence[Violation]) -> str:
 
 Validator = Callable[[object, str], Sequence[Violation]]
 _NONE: Sequence[Violation] = ()
+
+#: How deep a document member (free-form JSON: StartRun's ``parameters``) may nest: dicts and
+#: lists inside one another, the document itself the first level. *Choice*: AWS documents no
+#: limit; a deeper one is refused, on requests as the service refuses a value, and in seeds.
+MAX_DOCUMENT_DEPTH = 100
 
 _PYTHON_TYPES: Mapping[str, tuple[type, ...]] = {
     "string": (str,),
@@ -102,12 +131,13 @@ def check_output(shape: Shape, value: object, path: str) -> list[Violation]:
 
 def _compile(shape: Shape, strict: bool) -> Validator:
     kind = shape.type_name
+    if shape.metadata.get("document"):  # free-form JSON (run parameters, engine settings)
+        from pytest_omics_cache import _documents
+
+        return _documents.validator(shape, strict)
     expected = _PYTHON_TYPES.get(kind)
-    if (
-        expected is None
-        or shape.metadata.get("document")  # free-form JSON (run parameters, engine settings)
-        or (not strict and kind in ("timestamp", "blob"))  # text on the wire: not checked here
-    ):
+    if expected is None or (not strict and kind in ("timestamp", "blob")):
+        # text on the wire: not checked here
         return lambda value, path: _NONE
     builder = {
         "string": _string_checks,
@@ -138,8 +168,36 @@ Lookup = Callable[["Shape"], Validator]
 _LEAVE_OUT = "Member must not be None (leave an unset member out)"
 
 
-def _wrong_type(shape: Shape, value: object, path: str) -> Sequence[Violation]:
-    return (Violation(path, value, _TYPE_RULES[shape.type_name], shape.name),)
+#: What AWS's JSON readers call the type a member of each kind needs (``STRING_VALUE can not be
+#: converted to an Integer``).
+_WIRE_TYPES: Mapping[str, str] = {
+    "string": "a String",
+    "integer": "an Integer",
+    "long": "a Long",
+    "boolean": "a Boolean",
+    "float": "a Float",
+    "double": "a Double",
+    "structure": "a Structure",
+    "map": "a Map",
+    "list": "a List",
+}
+
+Mismatch = Callable[[object, str], Sequence[Violation]]
+
+
+def _mismatch(shape: Shape, lookup: Lookup) -> Mismatch:
+    """The violation of a value of the wrong type for ``shape``: for a request, with the
+    SerializationException text for it."""
+    rule = _TYPE_RULES[shape.type_name]
+    if lookup is output_validator:
+        return lambda value, path: (Violation(path, value, rule, shape.name),)
+    wire_type = _WIRE_TYPES[shape.type_name]
+
+    def unreadable(value: object, path: str) -> Sequence[Violation]:
+        text = _protocol.unreadable_value(value, wire_type)
+        return (Violation(path, value, rule, shape.name, text),)
+
+    return unreadable
 
 
 def _size_checker(shape: Shape, noun: str) -> Callable[[object, int, str], Violation | None]:
@@ -181,10 +239,11 @@ def _string_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) -> 
     # Values that passed the pattern: a test sends the same ids and ARNs again and again, and a
     # set lookup costs a fraction of a regular expression. Bounded: tokens are new each call.
     passed: set[str] = set()
+    wrong_type = _mismatch(shape, lookup)
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
         if not isinstance(value, str):
-            return _wrong_type(shape, value, path)
+            return wrong_type(value, path)
         if allowed:
             if value in allowed:
                 return _NONE
@@ -210,11 +269,12 @@ def _string_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) -> 
 def _number_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) -> Validator:
     sized = _size_checker(shape, "value")
     is_boolean = shape.type_name == "boolean"
+    wrong_type = _mismatch(shape, lookup)
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
         # bool is an int in Python, but never a valid number for the service.
         if not isinstance(value, expected) or (isinstance(value, bool) and not is_boolean):
-            return _wrong_type(shape, value, path)
+            return wrong_type(value, path)
         number: Any = value  # narrowed to `object` by the isinstance over a tuple of types
         wrong_size = sized(number, number, path)
         return _NONE if wrong_size is None else (wrong_size,)
@@ -235,7 +295,7 @@ def _timestamp_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) 
                 pass
             else:
                 return _NONE
-        return _wrong_type(shape, value, path)
+        return (Violation(path, value, _TYPE_RULES["timestamp"], shape.name),)
 
     return validate
 
@@ -245,7 +305,7 @@ def _blob_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) -> Va
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
         if not isinstance(value, (bytes, bytearray)):
-            return _wrong_type(shape, value, path)
+            return (Violation(path, value, _TYPE_RULES["blob"], shape.name),)
         wrong_size = sized(value, len(value), path)
         return _NONE if wrong_size is None else (wrong_size,)
 
@@ -259,10 +319,11 @@ def _structure_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) 
     known_rule = f"Member must be one of the members of {shape.name}: {', '.join(members)}"
     # Member validators are looked up on first use, not here: a shape may contain itself.
     resolved: dict[str, Validator] = {}
+    wrong_type = _mismatch(shape, lookup)
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
         if not isinstance(value, dict):
-            return _wrong_type(shape, value, path)
+            return wrong_type(value, path)
         if not resolved:
             resolved.update((name, lookup(member)) for name, member in members.items())
         found: list[Violation] | None = None
@@ -306,20 +367,21 @@ def _structure_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) 
 def _map_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) -> Validator:
     sized = _size_checker(shape, "length")
     key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+    wrong_type = _mismatch(shape, lookup)
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
         if not isinstance(value, dict):
-            return _wrong_type(shape, value, path)
+            return wrong_type(value, path)
         wrong_size = sized(value, len(value), path)
         found = [] if wrong_size is None else [wrong_size]
         # AWS reports a bad key or value against the map itself, wrapping the member rule.
         for key, item in value.items():
             for problem in lookup(key_shape)(key, path):
                 rule = f"Map keys must satisfy constraint: [{problem.rule}]"
-                found.append(Violation(path, key, rule, key_shape.name))
+                found.append(Violation(path, key, rule, key_shape.name, problem.unreadable))
             for problem in lookup(value_shape)(item, path):
                 rule = f"Map values must satisfy constraint: [{problem.rule}]"
-                found.append(Violation(path, item, rule, value_shape.name))
+                found.append(Violation(path, item, rule, value_shape.name, problem.unreadable))
         return found or _NONE
 
     return validate
@@ -328,10 +390,11 @@ def _map_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) -> Val
 def _list_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) -> Validator:
     sized = _size_checker(shape, "length")
     member_shape = shape.member  # type: ignore[attr-defined]
+    wrong_type = _mismatch(shape, lookup)
 
     def validate(value: Any, path: str) -> Sequence[Violation]:
         if not isinstance(value, expected):
-            return _wrong_type(shape, value, path)
+            return wrong_type(value, path)
         items: Any = value  # narrowed to `object` by the isinstance over a tuple of types
         wrong_size = sized(items, len(items), path)
         found = [] if wrong_size is None else [wrong_size]

@@ -75,8 +75,10 @@ def test_query_parameters_are_typed_by_the_model() -> None:
 
 
 def test_a_non_numeric_query_integer_is_malformed() -> None:
-    with pytest.raises(_protocol.MalformedRequest, match="'many' is not a valid integer"):
+    with pytest.raises(_protocol.MalformedRequest, match="'many' is not a valid integer") as raised:
         _parse("ListRunCaches", _request("GET", "https://h/runCache?maxResults=many"))
+
+    assert raised.value.code == "ValidationException"
 
 
 def test_body_members_and_uri_labels() -> None:
@@ -90,16 +92,18 @@ def test_body_members_and_uri_labels() -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"{nope", "the request body is not valid JSON: Expecting property name"),
-        (b'{"name": "n"} trailing', "the request body is not valid JSON: Extra data"),
-        (b'{"name": "\xff"}', "the request body is not valid JSON: 'utf-8' codec can't decode"),
-        (b"[1, 2]", "the request body is not a JSON object"),
-        (b' "text" ', "the request body is not a JSON object"),
+        (b"{nope", "Unexpected character ('n' (code 110)) at line 1, column 2"),
+        (b'{"name": "n"} trailing', "Unexpected character ('t' (code 116)) at line 1, column 15"),
+        (b'{"name":\n "\xff"}', "Invalid UTF-8 byte 0xff at line 2, column 3"),
+        (b"[1, 2]", "Start of list found where not expected"),
+        (b' "text" ', "STRING_VALUE can not be converted to a Structure"),
     ],
 )
 def test_malformed_bodies(body: bytes, message: str) -> None:
-    with pytest.raises(_protocol.MalformedRequest, match=message):
+    with pytest.raises(_protocol.MalformedRequest) as raised:
         _parse("CreateRunCache", _request("POST", "https://h/runCache", body))
+
+    assert (raised.value.code, raised.value.message) == ("SerializationException", message)
 
 
 def test_whitespace_around_the_object_is_json() -> None:
@@ -216,20 +220,26 @@ def test_a_served_operation_on_a_wrong_path_is_not_served() -> None:
         _service().handle(_request("PUT", "https://h/runCache/1"), "GetRunCache")
 
 
-def test_a_malformed_request_is_a_validation_error(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("code", "status"), [("SerializationException", 400), ("ValidationException", 400)]
+)
+def test_a_malformed_request_gets_its_code(
+    monkeypatch: pytest.MonkeyPatch, code: str, status: int
+) -> None:
     def malformed(*_: object) -> None:
-        raise _protocol.MalformedRequest("the request body is not valid JSON: x")
+        raise _protocol.MalformedRequest("Unexpected end of input at line 1, column 2", code)
 
     monkeypatch.setattr(_protocol, "parse_params", malformed)
     service = _service()
 
     answer = service.handle(_request("GET", "https://h/runCache/5"))
 
-    assert (answer.status, json.loads(answer.body)) == (
-        400,
-        {"message": "the request body is not valid JSON: x"},
+    assert (answer.status, answer.headers["x-amzn-ErrorType"], json.loads(answer.body)) == (
+        status,
+        code,
+        {"message": "Unexpected end of input at line 1, column 2"},
     )
-    assert service.calls.single(None).error_code == "ValidationException"
+    assert service.calls.single(None).error_code == code
 
 
 @pytest.mark.parametrize(
