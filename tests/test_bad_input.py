@@ -230,17 +230,33 @@ def test_leading_zeros_do_not_make_a_query_integer_long(fake_omics: FakeOmics) -
 
 
 @pytest.mark.parametrize("transport", ["requests", "endpoint"])
-def test_a_body_number_of_thousands_of_digits_is_an_unreadable_body(
-    fake_omics: FakeOmics, make_client: Callable[..., Any], transport: str
+@pytest.mark.parametrize(
+    ("member", "message"),
+    [
+        # Item 3: a number of more digits than Python reads.
+        (f'"priority": {DIGITS}', "Number value length exceeds the maximum allowed"),
+        # Item 4: a document deeper than the decoder goes.
+        (
+            f'"parameters": {nested_text(5000)}',
+            "Document nesting depth exceeds the maximum allowed",
+        ),
+    ],
+    ids=["digits", "depth"],
+)
+def test_a_body_the_decoder_cannot_read_is_an_unreadable_body(
+    fake_omics: FakeOmics,
+    make_client: Callable[..., Any],
+    transport: str,
+    member: str,
+    message: str,
 ) -> None:
-    body = json.dumps(START)[:-1] + f', "priority": {DIGITS}}}'
+    body = json.dumps(START)[:-1] + f", {member}}}"
 
     answer = over(transport, fake_omics, make_client, ("POST", "/run", body.encode()), "")
 
-    assert answer == Answer(
-        400, "SerializationException", "Number value length exceeds the maximum allowed"
-    )
+    assert answer == Answer(400, "SerializationException", message)
     assert fake_omics.runs() == []
+    assert fake_omics.get_call("StartRun").error_code == "SerializationException"
 
 
 # --- 4. deep JSON ------------------------------------------------------------------------------
@@ -274,20 +290,6 @@ async def test_a_document_deeper_than_the_limit_over_aiobotocore(fake_omics: Fak
     answer = await aiobotocore_call("start_run", **START, parameters=nested(500))
 
     assert answer == Answer(400, "ValidationException", DEPTH_MESSAGE)
-
-
-@pytest.mark.parametrize("transport", ["requests", "endpoint"])
-def test_a_body_too_deep_to_decode_is_an_unreadable_body(
-    fake_omics: FakeOmics, make_client: Callable[..., Any], transport: str
-) -> None:
-    body = json.dumps(START)[:-1] + f', "parameters": {nested_text(5000)}}}'
-
-    answer = over(transport, fake_omics, make_client, ("POST", "/run", body.encode()), "")
-
-    assert answer == Answer(
-        400, "SerializationException", "Document nesting depth exceeds the maximum allowed"
-    )
-    assert fake_omics.get_call("StartRun").error_code == "SerializationException"
 
 
 @pytest.mark.parametrize("transport", SYNC_TRANSPORTS)
