@@ -14,6 +14,7 @@ import threading
 import time
 from urllib.parse import quote
 
+import botocore.session
 import pytest
 from http_answers import (
     Answer,
@@ -30,9 +31,17 @@ from teardowns import checked_at_exit
 from pytest_omics_cache import FakeOmics, _endpoint, _endpoint_reading
 from pytest_omics_cache._endpoint_reading import quoted
 
+_MODEL = botocore.session.get_session().get_service_model("omics")
 CREATE = json.dumps({"cacheS3Location": "s3://limits-bucket/c", "requestId": "r1"}).encode()
 LIMIT = 10 * 1024 * 1024
-ALLOW = "DELETE, GET, OPTIONS, PATCH, POST, PUT"
+#: Every method an operation of the installed botocore's model uses, and OPTIONS (read from the
+#: model, not typed in: botocore 1.35.66's model has no PATCH operation, the newest's has).
+ALLOW = ", ".join(
+    sorted(
+        {_MODEL.operation_model(name).http["method"] for name in _MODEL.operation_names}
+        | {"OPTIONS"}
+    )
+)
 
 
 def _post(fake: FakeOmics, framing: str) -> bytes:
