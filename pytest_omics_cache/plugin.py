@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:  # names for annotations only: each name here costs every run a little
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from typing import Literal
 
     from pytest_omics_cache._fake import FakeOmics
@@ -88,7 +88,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: What puts botocore's Session back at unconfigure (see ``_omics_clients``).
+_UNDO_OMICS_CLIENTS = pytest.StashKey["Callable[[], None]"]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _defer_omics_client_set_up(config)
     # Written out, not joined from _INI at each run (a test checks it names every option).
     config.addinivalue_line(
         "markers",
@@ -116,6 +121,43 @@ def pytest_configure(config: pytest.Config) -> None:
         _fixture.start_guard(config)
     if values:
         _fixture.configure(config, values)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    undo = config.stash.get(_UNDO_OMICS_CLIENTS, None)
+    if undo is not None:
+        undo()
+
+
+def _defer_omics_client_set_up(config: pytest.Config) -> None:
+    """From now to unconfigure, an omics client made while no fake is active (at import time,
+    say) reads no credentials and no profile until it sends a request for real (see
+    ``_omics_clients``). botocore is not imported for it: if nothing has imported it yet, the
+    measures go in the moment something does."""
+    import sys
+
+    from pytest_omics_cache import _unrewritten
+
+    _unrewritten.skip()  # before the first import of the fake's modules
+    undone: list[Callable[[], None]] = []
+
+    def install() -> None:
+        from pytest_omics_cache import _omics_clients
+
+        undone.append(_omics_clients.install())
+
+    if "botocore.session" in sys.modules:
+        install()
+    else:
+        from pytest_omics_cache._on_import import ImportWatcher
+
+        undone.append(ImportWatcher({"botocore.session": install}).install())
+
+    def undo() -> None:
+        while undone:
+            undone.pop()()
+
+    config.stash[_UNDO_OMICS_CLIENTS] = undo
 
 
 @pytest.fixture
