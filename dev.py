@@ -4,6 +4,7 @@
     python3 dev.py examples   # run the example project's test suite
     python3 dev.py test       # run the whole test suite with the coverage gate
     python3 dev.py lint       # ruff (lint + format check) and mypy --strict
+    python3 dev.py fresh      # the README's install line and quick start in a new virtualenv
     python3 dev.py parallel   # the whole suite again: two xdist workers, random order
     python3 dev.py compat     # the suite on the oldest and the newest botocore
     python3 dev.py versions   # the suite on every other Python version the package claims
@@ -13,7 +14,8 @@
 Each creates (or reuses) its virtualenv and installs what it needs whenever pyproject.toml
 changed since the last install: .venv (everything, aiobotocore included, which pins botocore),
 .venv-oldest and .venv-newest (the test extras on the oldest / newest botocore), .venv-awscli
-(the AWS CLI the endpoint tests run as a child process).
+(the AWS CLI the endpoint tests run as a child process). ``fresh`` also makes a throwaway one in
+a temporary directory, installing from the package index as a user would (about 20 seconds).
 """
 
 from __future__ import annotations
@@ -157,6 +159,19 @@ def versions(extra: list[str]) -> None:
         _run(str(bin_dir / "pytest"), "-q", "-p", "no:randomly", *extra, env=_test_environment())
 
 
+def fresh(extra: list[str]) -> None:
+    """tests/test_fresh_install.py, which only runs when asked: a new virtualenv, the README's
+    install line run as it stands, then its quick start offline (a dead proxy, a missing
+    profile, no credentials, no AWS_EC2_METADATA_DISABLED) under a socket recorder."""
+    env = {**_test_environment(aws_cli=False), "PYTEST_OMICS_CACHE_FRESH_INSTALL": "1"}
+    _run(
+        str(_dev() / "python"),
+        *("-m", "pytest", "-q", "-p", "no:randomly", "tests/test_fresh_install.py"),
+        *extra,
+        env=env,
+    )
+
+
 def lint(extra: list[str]) -> None:
     bin_dir = _dev()
     _run(str(bin_dir / "ruff"), "check", ".")
@@ -230,6 +245,7 @@ COMMANDS = {
     "examples": examples,
     "test": test,
     "lint": lint,
+    "fresh": fresh,
     "parallel": parallel,
     "compat": compat,
     "versions": versions,

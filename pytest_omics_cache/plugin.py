@@ -16,7 +16,7 @@ import pytest
 
 if TYPE_CHECKING:  # names for annotations only: each name here costs every run a little
     from collections.abc import Callable, Iterator
-    from typing import Literal
+    from typing import Any, Literal
 
     from pytest_omics_cache._fake import FakeOmics
 
@@ -89,7 +89,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 #: What puts botocore's Session back at unconfigure (see ``_omics_clients``).
-_UNDO_OMICS_CLIENTS = pytest.StashKey["Callable[[], None]"]()
+# (Not StashKey["..."]: subscripting with a string compiles it, a cost to every run.)
+_UNDO_OMICS_CLIENTS: pytest.StashKey[Callable[[], None]] = pytest.StashKey()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -136,12 +137,12 @@ def _defer_omics_client_set_up(config: pytest.Config) -> None:
     measures go in the moment something does."""
     import sys
 
-    from pytest_omics_cache import _unrewritten
-
-    _unrewritten.skip()  # before the first import of the fake's modules
     undone: list[Callable[[], None]] = []
 
     def install() -> None:
+        from pytest_omics_cache import _unrewritten
+
+        _unrewritten.skip()  # before the first import of the fake's modules
         from pytest_omics_cache import _omics_clients
 
         undone.append(_omics_clients.install())
@@ -149,15 +150,42 @@ def _defer_omics_client_set_up(config: pytest.Config) -> None:
     if "botocore.session" in sys.modules:
         install()
     else:
-        from pytest_omics_cache._on_import import ImportWatcher
-
-        undone.append(ImportWatcher({"botocore.session": install}).install())
+        finder = _BotocoreSessionFinder(install)
+        sys.meta_path.insert(0, finder)
+        undone.append(finder.remove)
 
     def undo() -> None:
         while undone:
             undone.pop()()
 
     config.stash[_UNDO_OMICS_CLIENTS] = undo
+
+
+class _BotocoreSessionFinder:
+    """First in ``sys.meta_path`` until ``botocore.session`` is imported, then hands that import
+    to ``_on_import``'s watcher, which runs ``install`` the moment the module has executed. Every
+    other import costs it one comparison, and a run that never imports botocore imports nothing
+    for it (``_on_import`` and ``importlib.abc`` included)."""
+
+    def __init__(self, install: Callable[[], None]) -> None:
+        self._install = install
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "botocore.session":
+            return None
+        self.remove()
+        from pytest_omics_cache import _unrewritten
+
+        _unrewritten.skip()  # before the first import of the fake's modules
+        from pytest_omics_cache._on_import import ImportWatcher
+
+        return ImportWatcher({fullname: self._install}).find_spec(fullname, path, target)
+
+    def remove(self) -> None:
+        import sys
+
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
 
 
 @pytest.fixture

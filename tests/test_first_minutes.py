@@ -248,5 +248,24 @@ def test_no_credentials_anywhere_is_botocores_error_at_the_first_real_call(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     client = boto3.client("omics", region_name="us-east-1", endpoint_url="http://127.0.0.1:9")
 
-    with pytest.raises(NoCredentialsError, match="^Unable to locate credentials$"):
+    with pytest.raises(NoCredentialsError, match=r"^Unable to locate credentials$"):
         client.list_run_caches()
+
+
+def test_the_project_has_its_urls_and_the_readme_clones_the_source() -> None:
+    import re
+    from importlib.metadata import metadata
+    from pathlib import Path
+
+    # What pip installed from pyproject.toml (no toml reader on Python 3.10).
+    installed = metadata("pytest-omics-cache")
+    urls = dict(entry.split(", ", 1) for entry in installed.get_all("Project-URL") or [])
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    install = readme.split("## Install\n", 1)[1].split("\n## ", 1)[0]
+
+    assert sorted(urls) == ["Changelog", "Documentation", "Issues", "Source"]
+    assert all(re.fullmatch(r"https://\S+", url) for url in urls.values())
+    assert f"git clone {urls['Source']}\n" in install
+    assert 'python3 -m pip install "./pytest-omics-cache[boto3]"\n' in install
+    assert "boto3" in (installed.get_all("Provides-Extra") or [])
+    assert "<" not in install  # no placeholder for the reader to fill in
