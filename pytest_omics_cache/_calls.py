@@ -41,11 +41,17 @@ class Call:
     #: ``"endpoint"`` (the loopback HTTP endpoint: another process, or an HTTP client of this
     #: one that is none of the others).
     transport: str = "botocore"
+    #: True for a request to a region HealthOmics is not available in (per botocore's endpoint
+    #: data): it was refused, as AWS would not answer it either (in this process, the client got
+    #: botocore's ``EndpointConnectionError``; through ``endpoint_url``, a 501), and it is
+    #: ``unserved``, so it fails the test at teardown.
+    no_omics_in_region: bool = False
 
     def describe(self) -> str:
         if self.unserved:
             what = self.operation or f"{self.method} {self.url}"
-            return f"{what}({_format_params(self.params)}) in {self.region} -> unserved"
+            why = ": HealthOmics is not available there" if self.no_omics_in_region else ""
+            return f"{what}({_format_params(self.params)}) in {self.region} -> unserved{why}"
         if self.fault is not None:
             return (
                 f"{self.operation}({_format_params(self.params)}) in {self.region}"
@@ -83,6 +89,7 @@ Record = tuple[
     str | None,
     bool,
     str,
+    bool,
 ]
 
 #: Where a Record holds Call.unserved.

@@ -18,6 +18,10 @@
 * **Unserved requests** cannot raise in the child: they get status 501 and
   ``x-amzn-ErrorType: UnservedRequestError`` with the in-process error's message (botocore does
   not retry a 501), and are logged as unserved, so the teardown check lists them.
+* **A region without HealthOmics** (the SigV4 scope names one; *Choice*): in-process the client
+  cannot connect, as against AWS, where the host for that region does not resolve. The child did
+  connect, to this endpoint, so it gets the unserved answer, 501 ``UnservedRequestError``,
+  whose message names the region and the regions HealthOmics is in; logged as unserved.
 * **Injected faults**: ``connection`` and ``connect-timeout`` reset the connection (the socket
   is already connected, so a connect timeout cannot be shown honestly; a reset is what a
   connection that fails does), and ``read-timeout`` never answers: the connection is held until
@@ -49,7 +53,7 @@ from pytest_omics_cache._endpoint_reading import (
 )
 from pytest_omics_cache._errors import UnservedRequestError
 from pytest_omics_cache._protocol import WireRequest, WireResponse, signed_service
-from pytest_omics_cache._service import InjectedFault
+from pytest_omics_cache._service import InjectedFault, NoOmicsInRegion
 
 if TYPE_CHECKING:
     from pytest_omics_cache._endpoint import Server
@@ -179,6 +183,10 @@ class Handler(socketserver.BaseRequestHandler):
             answer = self.server.service.handle(request, transport=TRANSPORT)
         except UnservedRequestError as unserved:
             answer = _unserved(str(unserved))
+        except NoOmicsInRegion as refused:
+            # The child reached this endpoint, so no connection error would be honest: it is
+            # refused as an unserved request is, saying why (and listed at teardown).
+            answer = _unserved(refused.message)
         except InjectedFault as fault:
             if fault.kind == "read-timeout":
                 self._hold()

@@ -50,8 +50,9 @@ class FakeOmics(RunsApi, EndpointApi):
         assert_all_requests_served: bool = True,
         max_run_caches: int = 1000,
     ) -> None:
-        """``region`` and ``account`` are the defaults for seeding; ``account`` is also the
-        account every request is taken to come from. ``real_sleep`` lets botocore sleep between
+        """``region`` and ``account`` are the defaults for seeding (a region HealthOmics is
+        available in, per botocore's endpoint data); ``account`` is also the account every
+        request is taken to come from. ``real_sleep`` lets botocore sleep between
         retries, and ``real_signatures`` lets it compute real SigV4 signatures on omics requests
         (by default they carry a fixed one); ``assert_all_errors_fired`` makes unfired finite
         injections fail the test; ``max_run_caches`` is the per-account, per-region quota

@@ -11,12 +11,14 @@ from pytest_omics_cache._handlers import Caller
 from pytest_omics_cache._run_store import (
     FINISHED,
     LIFECYCLE,
+    READY2RUN,
     RunScript,
     RunStore,
     StoredRun,
     _task_status,
     add_tasks,
     set_status,
+    uncacheable,
 )
 
 if TYPE_CHECKING:
@@ -73,12 +75,25 @@ class RunsApi:
         derives ``id``, ``arn``, ``uuid``, ``creationTime`` and, from ``outputUri``,
         ``runOutputUri``; ``status`` defaults to ``"COMPLETED"``. A ``cacheId`` must name a run
         cache seeded in the same account and region; ``cacheBehavior`` defaults to that
-        cache's. ``tasks`` are GetRunTask-shaped dicts (see ``add_run_task``).
+        cache's. A ``workflowType="READY2RUN"`` run can have neither: HealthOmics has no call
+        caching for Ready2Run workflows. ``tasks`` are GetRunTask-shaped dicts (see
+        ``add_run_task``).
         """
         __tracebackhide__ = True
         caller = self._where("add_run", region, account)
         _checked("add_run", "GetRun", fields)
         _tags.check_seed_tags("add_run", fields.get("tags"))
+        uncached = uncacheable(fields)
+        if uncached:
+            given = " and ".join(f"{name}={fields[name]!r}" for name in uncached)
+            kinds: list[str] = _model.shape("WorkflowType").enum  # type: ignore[attr-defined]
+            others = " or ".join(repr(kind) for kind in kinds if kind != READY2RUN)
+            raise ValueError(
+                f"add_run: workflowType='READY2RUN' with {given}: HealthOmics does not support"
+                " call caching for Ready2Run workflows, so a READY2RUN run has no cacheId or"
+                f" cacheBehavior; leave {' and '.join(uncached)} out, or seed workflowType"
+                f" {others}"
+            )
         data = dict(fields)
         run_id = data.setdefault("id", self._runs.new_id())
         cache = None

@@ -49,6 +49,28 @@ def known_regions() -> frozenset[str]:
 
 
 @functools.cache
+def omics_regions() -> tuple[str, ...]:
+    """The regions HealthOmics is available in, sorted: in every partition, the regions its
+    omics endpoints name, as botocore's own endpoint resolver lists them (``fips-us-east-1``
+    and the like name a variant of a region's endpoint, not a region, and are left out).
+
+    A client botocore makes for any other region builds a host there that does not resolve."""
+    from pytest_omics_cache import _model
+
+    resolver = _model.endpoint_resolver()
+    found: set[str] = set()
+    for partition in resolver.get_available_partitions():
+        found.update(resolver.get_available_endpoints(_model.SERVICE_NAME, partition))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=256)
+def has_omics(region: str) -> bool:
+    """Whether HealthOmics is available in ``region`` (asked on every request)."""
+    return region in omics_regions()
+
+
+@functools.cache
 def _host_pattern() -> re.Pattern[str]:
     suffixes = "|".join(re.escape(suffix) for suffix in dns_suffixes())
     return re.compile(rf"(?:[a-z0-9-]+-)?omics(?:-fips)?\.([a-z0-9-]+)\.(?:{suffixes})\.?")

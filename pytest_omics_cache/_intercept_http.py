@@ -28,7 +28,7 @@ from requests.utils import get_encoding_from_headers
 
 from pytest_omics_cache._hosts import is_omics_url
 from pytest_omics_cache._protocol import WireRequest, WireResponse
-from pytest_omics_cache._service import InjectedFault, OmicsService
+from pytest_omics_cache._service import InjectedFault, NoOmicsInRegion, OmicsService
 
 _FAULTS: Mapping[str, type[requests.exceptions.RequestException]] = {
     "connection": ConnectionError,
@@ -73,7 +73,13 @@ class _OmicsAdapter(requests.adapters.BaseAdapter):
         try:
             answer = self._service.handle(wire, transport="requests")
         except InjectedFault as fault:
-            message = f"{fault.kind} injected by pytest-omics-cache"
+            # What requests raises for the same failure (for a region without HealthOmics, one
+            # whose host does not resolve), saying why.
+            message = (
+                fault.message
+                if isinstance(fault, NoOmicsInRegion)
+                else f"{fault.kind} injected by pytest-omics-cache"
+            )
             raise _FAULTS[fault.kind](message, request=request) from None
         return self._response(request, answer)
 

@@ -76,7 +76,9 @@ def shape(name: str) -> Shape:
 
 
 @functools.cache
-def _endpoint_resolver() -> botocore.regions.EndpointResolver:
+def endpoint_resolver() -> botocore.regions.EndpointResolver:
+    """botocore's resolver of its endpoint data (``endpoints.json``): partitions, and where
+    each service is."""
     from botocore.regions import EndpointResolver
 
     return EndpointResolver(loader().load_data("endpoints"))
@@ -85,7 +87,7 @@ def _endpoint_resolver() -> botocore.regions.EndpointResolver:
 @functools.cache
 def partition(region: str) -> str:
     """The ARN partition of a region: ``aws``, ``aws-cn``, ``aws-us-gov``..."""
-    name: str = _endpoint_resolver().get_partition_for_region(region)
+    name: str = endpoint_resolver().get_partition_for_region(region)
     return name
 
 

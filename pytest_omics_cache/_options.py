@@ -18,7 +18,8 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")
 class Options:
     """What a fake is configured with. Every field has a default that just works."""
 
-    #: Region of seeded caches when ``add_run_cache`` is not given one.
+    #: Region of seeded caches when ``add_run_cache`` is not given one: one HealthOmics is
+    #: available in, per botocore's endpoint data.
     region: str = DEFAULT_REGION
     #: The account the code under test calls from, and of seeded caches by default.
     account: str = DEFAULT_ACCOUNT
@@ -51,14 +52,26 @@ class Options:
             )
         from pytest_omics_cache import _hosts
 
-        known = _hosts.known_regions()
-        if self.region not in known:
+        available = _hosts.omics_regions()
+        if self.region not in available:
             import difflib
 
-            nearest = difflib.get_close_matches(self.region, sorted(known), n=3, cutoff=0.6)
-            hint = f"; the nearest it knows: {', '.join(nearest)}" if nearest else ""
+            listed = ", ".join(available)
+            if self.region in _hosts.known_regions():
+                raise ValueError(
+                    f"region={self.region!r} is not a region HealthOmics is available in;"
+                    f" botocore's endpoint data has it in: {listed} (requests to any other"
+                    " region could never connect)"
+                )
+            # A typo, most likely: the nearest regions it could have meant that would work.
+            nearest = difflib.get_close_matches(self.region, available, n=3, cutoff=0.6)
+            hint = (
+                f"the nearest where HealthOmics is available: {', '.join(nearest)}"
+                if nearest
+                else f"HealthOmics is available in: {listed}"
+            )
             raise ValueError(
-                f"region={self.region!r} is not a region botocore knows{hint}"
+                f"region={self.region!r} is not a region botocore knows; {hint}"
                 " (requests to it could never be made)"
             )
         for flag in _FLAGS:

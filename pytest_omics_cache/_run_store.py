@@ -24,6 +24,17 @@ LIFECYCLE = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED")
 ACTIVE = ("PENDING", "STARTING", "RUNNING", "STOPPING")
 #: A run in these statuses can be deleted.
 FINISHED = ("COMPLETED", "FAILED", "CANCELLED")
+#: The workflow type without call caching: the HealthOmics user guide, "HealthOmics doesn't
+#: support call caching for Ready2Run workflows".
+READY2RUN = "READY2RUN"
+
+
+def uncacheable(fields: Mapping[str, Any]) -> list[str]:
+    """The call-caching members (``cacheId``, ``cacheBehavior``) that ``fields`` give a
+    READY2RUN run, which can have none of them."""
+    if fields.get("workflowType") != READY2RUN:
+        return []
+    return [name for name in ("cacheId", "cacheBehavior") if name in fields]
 
 
 @dataclass(eq=False)

@@ -27,6 +27,7 @@ from pytest_omics_cache._run_store import (
     advance,
     in_model,
     set_status,
+    uncacheable,
 )
 from pytest_omics_cache._tags import Taggable, check_request_tags
 
@@ -97,6 +98,14 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     fields = _own_copies(params, from_start)
     if source is not None:  # the request's fields over the earlier run's
         fields = _own_copies(source.data, from_start) | fields
+    uncached = uncacheable(fields)
+    if uncached:
+        # Choice: AWS documents the rule, not its wording.
+        raise ServiceError(
+            "ValidationException",
+            "Call caching is not supported for READY2RUN workflows: start the run without"
+            f" {' and '.join(uncached)}.",
+        )
     if "cacheBehavior" in fields and "cacheId" not in fields:
         raise ServiceError(
             "ValidationException", "cacheBehavior applies to a run cache: give cacheId too."

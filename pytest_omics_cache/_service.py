@@ -7,6 +7,7 @@ operation is answered by the responses the test queued with ``add_response`` (``
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from pytest_omics_cache import (
     _answers,
     _canned,
+    _hosts,
     _protocol,
     _run_caches,
     _runs,
@@ -41,6 +43,17 @@ class InjectedFault(Exception):
         super().__init__(f"{kind} on {url}")
         self.kind = kind
         self.url = url
+
+
+class NoOmicsInRegion(InjectedFault):
+    """A request to a region HealthOmics is not available in. Against AWS the host botocore
+    builds there does not resolve, so the client cannot connect: each in-process transport
+    raises its connection error (a ``"connection"`` fault); the loopback endpoint, which the
+    child did reach, answers as it does an unserved request, with ``message``."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__("connection", url)
+        self.message = message
 
 
 # State, not a value: no generated __eq__ or __repr__, which would double its import cost.
@@ -72,11 +85,14 @@ class OmicsService:
         ``transport`` names the adapter, for the call log.
 
         Raises UnservedRequestError for a request the fake does not serve and InjectedFault
-        for an injected transport fault.
+        for an injected transport fault (NoOmicsInRegion for a region without HealthOmics).
         """
+        region = _protocol.request_region(request, self.options.region)
+        if not _hosts.has_omics(region):
+            # Before anything else: against AWS nothing answers it, not even an injection.
+            raise self._no_omics_in(request, region, operation, transport)
         reading = self._readings.get(request, operation, transport, self._read)
         operation_spec, params, problems, malformed, handler = reading
-        region = _protocol.request_region(request, self.options.region)
         caller = self._callers.get(region)
         if caller is None:
             caller = self._callers[region] = Caller(self.options.account, region)
@@ -156,6 +172,35 @@ class OmicsService:
                 return Reading(routed.operation, params, (), unreadable, handler)
         return Reading(routed.operation, params, tuple(problems), None, handler)
 
+    def _no_omics_in(
+        self,
+        request: _protocol.WireRequest,
+        region: str,
+        operation: str | None,
+        transport: str,
+    ) -> NoOmicsInRegion:
+        """Record a request to ``region``, where HealthOmics is not available, as unserved, and
+        return the fault to raise for it."""
+        routed = _protocol.find_operation(request, operation)
+        name = routed.operation.name if routed is not None else (operation or "")
+        params: Mapping[str, Any] = {}
+        if routed is not None:
+            with contextlib.suppress(_protocol.MalformedRequest):  # then no parameters
+                params = _protocol.parse_params(routed, request)
+        caller = Caller(self.options.account, region)
+        self._record(
+            request, name, params, caller, None, None, transport, unserved=True, no_omics=True
+        )
+        what = f"omics {name}" if name else "this omics request"
+        return NoOmicsInRegion(
+            request.url,
+            f"pytest-omics-cache refused {what} ({request.method} {request.url}): it is addressed"
+            f" to {region}, and HealthOmics is not available there; botocore's endpoint data has"
+            f" it in: {', '.join(_hosts.omics_regions())}. Against AWS the request could not"
+            f" connect (the host for {region} does not resolve). Use one of those regions."
+            f" {_TEARDOWN_NOTE}",
+        )
+
     def refuse(
         self,
         request: _protocol.WireRequest,
@@ -185,6 +230,7 @@ class OmicsService:
         transport: str,
         fault: str | None = None,
         unserved: bool = False,
+        no_omics: bool = False,
     ) -> None:
         # Call's fields in Call's order (see _calls.Record).
         self.calls.record(
@@ -201,6 +247,7 @@ class OmicsService:
                 fault,
                 unserved,
                 transport,
+                no_omics,
             )
         )
 

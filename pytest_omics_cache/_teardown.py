@@ -1,8 +1,9 @@
 """The check when a fake stops: one ``AssertionError`` listing every problem, and how to opt out.
 
 Problems: requests nothing answered (the code under test may have swallowed the
-``UnservedRequestError``), and injections or queued responses with a finite ``times`` that did
-not fire that often.
+``UnservedRequestError``), requests to a region HealthOmics is not available in (it may have
+swallowed the connection error), and injections or queued responses with a finite ``times``
+that did not fire that often.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ def error(
     the operations the code under test called, in order: an injection aimed at none of them
     says so."""
     sections: list[str] = []
+    elsewhere = [call for call in unserved if call.no_omics_in_region]
+    if elsewhere:
+        sections.append(_no_omics_section(elsewhere, source))
+    unserved = [call for call in unserved if not call.no_omics_in_region]
     if unserved:
         listing = "\n".join(f"  - {call.describe()}" for call in unserved)
         sections.append(
@@ -68,6 +73,40 @@ def error(
             f" times=None, or opt out with {_opt_out('assert_all_errors_fired', source)}."
         )
     return AssertionError("\n".join(sections)) if sections else None
+
+
+#: What each transport's caller got for a request to a region without HealthOmics.
+_REFUSED_AS = {
+    "botocore": "botocore's EndpointConnectionError",
+    "aiobotocore": "botocore's EndpointConnectionError",
+    "requests": "requests' ConnectionError",
+    "endpoint": "a 501 UnservedRequestError through endpoint_url",
+}
+
+
+def _no_omics_section(calls: Sequence[Call], source: str) -> str:
+    """Requests to regions HealthOmics is not available in: one line per request as described
+    (a retried one, alike each time, once with its count), then where HealthOmics is."""
+    from pytest_omics_cache import _hosts
+
+    counted: dict[str, int] = {}
+    for call in calls:
+        line = call.describe()
+        counted[line] = counted.get(line, 0) + 1
+    listing = "\n".join(
+        f"  - {line}" + (f" ({count} requests)" if count > 1 else "")
+        for line, count in counted.items()
+    )
+    got = " or ".join(dict.fromkeys(_REFUSED_AS.get(c.transport, "an error") for c in calls))
+    return (
+        f"fake_omics: {len(calls)} request(s) were addressed to a region HealthOmics is not"
+        f" available in:\n{listing}\nbotocore's endpoint data has HealthOmics in:"
+        f" {', '.join(_hosts.omics_regions())}. Against AWS a client in any other region"
+        " cannot connect (the host botocore builds there does not resolve); the code under"
+        f" test got {got} for each (and may have caught it). Make the client in one of those"
+        " regions (its region_name, or AWS_REGION / AWS_DEFAULT_REGION), or if that is"
+        f" intended, opt out with {_opt_out('assert_all_requests_served', source)}."
+    )
 
 
 def _aimed(injection: Injection, called: Sequence[str]) -> str:

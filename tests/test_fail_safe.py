@@ -22,7 +22,9 @@ import requests
 import responses
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
+from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import EndpointConnectionError
 from botocore.hooks import HierarchicalEmitter
 from botocore.retries.bucket import TokenBucket
 from botocore.session import Session
@@ -225,7 +227,9 @@ import pytest
 import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
+from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import EndpointConnectionError
 
 
 @pytest.fixture
@@ -353,21 +357,33 @@ def test_raw_call_inside_a_passthrough_responses_started_after_the_fake(
 # --- 5. every partition's HealthOmics hosts ------------------------------------------------------
 
 
-def _one_region_per_partition() -> list[str]:
+def _one_region_per_partition(*, with_omics: bool) -> list[str]:
+    """A real region of each partition HealthOmics is (``with_omics``) or is not available in
+    (per botocore's endpoint data): in one the fake serves, in the other it refuses as AWS
+    would; either way nothing leaves the machine."""
     from pytest_omics_cache import _model
 
     loader = _model.loader()
     regions = [sorted(p["regions"]) for p in loader.load_data("partitions")["partitions"]]
-    # A real region of each ("aws-cn-global" and the like name endpoints, not regions); older
-    # botocore lists no region at all for some partitions.
+    # Real regions ("aws-cn-global" and the like name endpoints, not regions); older botocore
+    # lists no region at all for some partitions.
     return [
-        next((r for r in names if not r.endswith("-global")), names[0])
+        found
         for names in regions
-        if names
+        if (
+            found := next(
+                (
+                    r
+                    for r in names
+                    if not r.endswith("-global") and _hosts.has_omics(r) == with_omics
+                ),
+                None,
+            )
+        )
     ]
 
 
-@pytest.mark.parametrize("region", _one_region_per_partition())
+@pytest.mark.parametrize("region", _one_region_per_partition(with_omics=True))
 def test_raw_calls_to_any_partition_are_served_not_sent(
     fake_omics: FakeOmics, real_credentials: Callable[[], list[object]], region: str
 ) -> None:
@@ -385,6 +401,30 @@ def test_raw_calls_to_any_partition_are_served_not_sent(
     assert real_credentials() == []
 
 
+@pytest.mark.fake_omics(assert_all_requests_served=False)
+@pytest.mark.parametrize("region", _one_region_per_partition(with_omics=False))
+def test_raw_calls_to_a_region_without_omics_are_refused_not_sent(
+    fake_omics: FakeOmics, real_credentials: Callable[[], list[object]], region: str
+) -> None:
+    # The URL botocore builds for a region HealthOmics is not in: no connection, as from AWS...
+    client = boto3.client(
+        "omics", region_name=region, config=Config(retries={"total_max_attempts": 1})
+    )
+    with pytest.raises(EndpointConnectionError):
+        client.get_run_cache(id="42")
+    url = fake_omics.get_call().url
+
+    # ...and sent raw, none either, and never the network.
+    with pytest.raises(requests.exceptions.ConnectionError):
+        signed_get(url, region)
+
+    assert [(c.region, c.url, c.no_omics_in_region) for c in fake_omics.get_calls()] == [
+        (region, url, True)
+    ] * 2
+    assert real_credentials() == []
+
+
+@pytest.mark.fake_omics(assert_all_requests_served=False)
 @pytest.mark.parametrize(
     ("url", "region"),
     [
@@ -397,11 +437,16 @@ def test_raw_calls_to_any_partition_are_served_not_sent(
 def test_china_and_iso_hosts_are_recognised(
     fake_omics: FakeOmics, real_credentials: Callable[[], list[object]], url: str, region: str
 ) -> None:
-    fake_omics.add_run_cache(id="7", region=region, name="far away")
+    if _hosts.has_omics(region):  # served, the day botocore's endpoint data has it there
+        fake_omics.add_run_cache(id="7", region=region, name="far away")
+        response = signed_get(url, region)
+        assert (response.status_code, response.json()["name"]) == (200, "far away")
+    else:  # refused as AWS would (no connection), never sent
+        with pytest.raises(requests.exceptions.ConnectionError, match=f" to {region}, and"):
+            signed_get(url, region)
+        assert fake_omics.get_call().no_omics_in_region
 
-    response = signed_get(url, region)
-
-    assert (response.status_code, response.json()["name"]) == (200, "far away")
+    assert fake_omics.get_call().region == region
     assert real_credentials() == []
 
 

@@ -182,11 +182,11 @@ def test_custom_endpoint_takes_region_from_the_signature(
 def test_unsigned_request_takes_region_from_the_host(
     fake_omics: FakeOmics, make_client: Any
 ) -> None:
-    cache = fake_omics.add_run_cache(region="ca-central-1")
-    client = make_client(region_name="ca-central-1", config=Config(signature_version=UNSIGNED))
+    cache = fake_omics.add_run_cache(region="il-central-1")
+    client = make_client(region_name="il-central-1", config=Config(signature_version=UNSIGNED))
 
     client.get_run_cache(id=cache["id"])
 
     call = fake_omics.get_call()
     assert "Authorization" not in call.headers
-    assert call.region == "ca-central-1"
+    assert call.region == "il-central-1"

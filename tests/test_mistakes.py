@@ -7,8 +7,8 @@ import pytest
 from pytest_omics_cache import FakeOmics
 
 UNKNOWN_REGION = (
-    "region='eu-west-9' is not a region botocore knows; the nearest it knows: eu-west-3,"
-    " eu-west-2, eu-west-1 (requests to it could never be made)"
+    "region='eu-west-9' is not a region botocore knows; the nearest where HealthOmics is"
+    " available: eu-west-2, eu-west-1, us-west-2 (requests to it could never be made)"
 )
 
 

@@ -72,7 +72,7 @@ def test_decorator_on_async_functions() -> None:
 
 
 def test_unittest_class_decorator() -> None:
-    @mock_omics(region="ap-south-1")
+    @mock_omics(region="ap-southeast-1")
     class PipelineTests(unittest.TestCase):
         fake_omics: FakeOmics
 
@@ -80,7 +80,7 @@ def test_unittest_class_decorator() -> None:
             self.cache = self.fake_omics.add_run_cache(name="ut")
 
         def test_reads(self) -> None:
-            got = _client("ap-south-1").get_run_cache(id=self.cache["id"])
+            got = _client("ap-southeast-1").get_run_cache(id=self.cache["id"])
             assert got["name"] == "ut"
 
         def test_starts_empty(self) -> None:

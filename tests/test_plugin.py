@@ -55,7 +55,8 @@ def test_module_level_client_without_any_credentials_is_served(
         CLIENT = botocore.session.get_session().create_client("omics", region_name="eu-west-1")
 
         def test_the_client_really_has_no_credentials():
-            assert CLIENT._request_signer._credentials is None
+            # Deferred until the first real request (see _omics_clients); the chain has none.
+            assert CLIENT._request_signer._credentials.get_frozen_credentials() is None
 
         def test_it_is_served(fake_omics):
             cache = fake_omics.add_run_cache(region="eu-west-1")
@@ -210,19 +211,19 @@ def test_closest_marker_wins(pytester: pytest.Pytester) -> None:
         """
         import pytest
 
-        pytestmark = pytest.mark.fake_omics(region="ap-south-1")
+        pytestmark = pytest.mark.fake_omics(region="ap-southeast-1")
 
-        @pytest.mark.fake_omics(region="sa-east-1")
+        @pytest.mark.fake_omics(region="eu-central-1")
         class TestClass:
             def test_class_marker(self, fake_omics):
-                assert fake_omics.region == "sa-east-1"
+                assert fake_omics.region == "eu-central-1"
 
-            @pytest.mark.fake_omics(region="eu-north-1")
+            @pytest.mark.fake_omics(region="eu-west-2")
             def test_function_marker(self, fake_omics):
-                assert fake_omics.region == "eu-north-1"
+                assert fake_omics.region == "eu-west-2"
 
         def test_module_marker(fake_omics):
-            assert fake_omics.region == "ap-south-1"
+            assert fake_omics.region == "ap-southeast-1"
         """
     )
 
@@ -244,9 +245,9 @@ def test_ini_options_set_suite_defaults_and_marker_overrides(pytester: pytest.Py
         def test_suite_default(fake_omics):
             assert (fake_omics.region, fake_omics.account) == ("eu-central-1", "210987654321")
 
-        @pytest.mark.fake_omics(region="us-west-1")
+        @pytest.mark.fake_omics(region="us-west-2")
         def test_marker_beats_ini(fake_omics):
-            assert (fake_omics.region, fake_omics.account) == ("us-west-1", "210987654321")
+            assert (fake_omics.region, fake_omics.account) == ("us-west-2", "210987654321")
         """
     )
 
@@ -328,8 +329,8 @@ def test_ini_max_run_caches(pytester: pytest.Pytester) -> None:
         (
             "fake_omics_region = eu-west-9\nfake_omics_account = 111122223333",
             "ERROR: pytest-omics-cache ini option fake_omics_region: region='eu-west-9' is not a"
-            " region botocore knows; the nearest it knows: eu-west-3, eu-west-2, eu-west-1"
-            " (requests to it could never be made)",
+            " region botocore knows; the nearest where HealthOmics is available: eu-west-2,"
+            " eu-west-1, us-west-2 (requests to it could never be made)",
         ),
     ],
 )
@@ -366,10 +367,10 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester, ini: str, mes
             "@pytest.mark.fake_omics: takes keyword arguments only, e.g. region='eu-west-1'",
         ),
         (
-            'fake_omics(region="us-east-7")',
-            "@pytest.mark.fake_omics: region='us-east-7' is not a region botocore knows; the"
-            " nearest it knows: us-east-2, us-east-1, us-west-2 (requests to it could never be"
-            " made)",
+            'fake_omics(region="eu-west-7")',
+            "@pytest.mark.fake_omics: region='eu-west-7' is not a region botocore knows; the"
+            " nearest where HealthOmics is available: eu-west-2, eu-west-1, us-west-2 (requests"
+            " to it could never be made)",
         ),
     ],
 )

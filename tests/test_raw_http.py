@@ -93,13 +93,13 @@ def test_create_list_update_delete_over_raw_http(fake_omics: FakeOmics) -> None:
 
 
 def test_region_comes_from_the_signature(fake_omics: FakeOmics) -> None:
-    fake_omics.add_run_cache(id="5", region="ap-southeast-2")
+    fake_omics.add_run_cache(id="5", region="ap-southeast-1")
 
-    response = signed("GET", f"{BASE}/runCache/5", region="ap-southeast-2")
+    response = signed("GET", f"{BASE}/runCache/5", region="ap-southeast-1")
 
     assert response.status_code == 200
     call = fake_omics.get_call()
-    assert (call.region, call.transport) == ("ap-southeast-2", "requests")
+    assert (call.region, call.transport) == ("ap-southeast-1", "requests")
 
 
 @pytest.mark.parametrize(

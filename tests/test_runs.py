@@ -10,6 +10,8 @@ import pytest
 from botocore.config import Config
 
 from pytest_omics_cache import FakeOmics
+from pytest_omics_cache._handlers import Caller
+from pytest_omics_cache._runs import run_arn
 
 ROLE = "arn:aws:iam::123456789012:role/omics-runs"
 
@@ -39,10 +41,12 @@ def test_start_run_answers_the_models_members(fake_omics: FakeOmics, omics: Any)
     assert re.fullmatch(r"[0-9a-f-]{36}", started["uuid"])
 
 
-def test_the_arn_follows_the_regions_partition(fake_omics: FakeOmics, make_client: Any) -> None:
-    started = _start(make_client(region_name="cn-north-1"))
+def test_the_arn_follows_the_regions_partition() -> None:
+    # HealthOmics is in no other partition yet (botocore's endpoint data), so no run can start
+    # there; the ARN follows the data all the same.
+    arn = run_arn(Caller("123456789012", "cn-north-1"), "1234567")
 
-    assert started["arn"].startswith("arn:aws-cn:omics:cn-north-1:123456789012:run/")
+    assert arn == "arn:aws-cn:omics:cn-north-1:123456789012:run/1234567"
 
 
 def test_get_run_reflects_what_start_run_asked(fake_omics: FakeOmics, omics: Any) -> None:
