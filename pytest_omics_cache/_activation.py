@@ -179,6 +179,10 @@ def _install(activation: Activation, skip_sleeps: bool) -> None:
     quotas = _intercept.FreshRetryQuotas()
     _apply(_intercept.patches(skip_sleeps_for, quotas, activation.origin), undo)
     undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
+    # Any other HTTP stack: refused at the socket layer (it is always imported).
+    from pytest_omics_cache import _socket_guard
+
+    undo.append(_socket_guard.install(service.refuse_connection))
 
     # The optional transports: hooked now where the code under test already imported them,
     # else the moment it does, so a suite without them never imports them.

@@ -39,7 +39,9 @@ class Call:
     unserved: bool = False
     #: How the request reached the fake: ``"botocore"``, ``"aiobotocore"``, ``"requests"``, or
     #: ``"endpoint"`` (the loopback HTTP endpoint: another process, or an HTTP client of this
-    #: one that is none of the others).
+    #: one that is none of the others), or ``"socket"``: a connection to a HealthOmics host that
+    #: an HTTP stack the fake does not serve tried, refused at the socket layer (``unserved``;
+    #: ``method`` is ``"CONNECT"``, ``params`` are ``host``, ``port`` and ``by``, the stack).
     transport: str = "botocore"
     #: True for a request to a region HealthOmics is not available in (per botocore's endpoint
     #: data): it was refused, as AWS would not answer it either (in this process, the client got
@@ -48,6 +50,11 @@ class Call:
     no_omics_in_region: bool = False
 
     def describe(self) -> str:
+        if self.transport == "socket":
+            return (
+                f"a connection to {self.url.removeprefix('https://')} by {self.params['by']}"
+                " -> refused at the socket layer"
+            )
         if self.unserved:
             what = self.operation or f"{self.method} {self.url}"
             why = ": HealthOmics is not available there" if self.no_omics_in_region else ""

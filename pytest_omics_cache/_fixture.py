@@ -21,6 +21,7 @@ from pytest_omics_cache.plugin import _INI
 
 _SUITE_OPTIONS = pytest.StashKey[Options]()
 _NOT_PASSED = pytest.StashKey[bool]()
+_GUARD_NOT_PASSED = pytest.StashKey[bool]()
 _FAKE = pytest.StashKey[FakeOmics]()
 _OUTCOMES_PLUGIN = "pytest-omics-cache-outcomes"
 
@@ -60,6 +61,28 @@ class _Guard:
 
     def pytest_runtest_logfinish(self) -> None:
         _guard.set_test(None)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if report.when in ("setup", "call") and report.outcome != "passed":
+            item.stash[_GUARD_NOT_PASSED] = True
+        if report.when == "teardown":
+            refused = _guard.take_refused()
+            # A test that already failed (most likely on the refusal itself) gets no second error.
+            if refused and report.passed and not item.stash.get(_GUARD_NOT_PASSED, False):
+                listing = "\n".join(f"  - {line}" for line in refused)
+                report.outcome = "failed"
+                report.longrepr = (
+                    f"pytest-omics-cache's guard refused {len(refused)} omics request(s) made"
+                    f" while no fake was active:\n{listing}\nThe code under test got"
+                    " UnservedRequestError for each (and caught it). Use the fake_omics fixture"
+                    " (or mock_omics) in this test, or run suites meant to reach AWS without the"
+                    " guard."
+                )
+        return report
 
 
 def start_guard(config: pytest.Config) -> None:

@@ -21,10 +21,19 @@ _BEFORE_SEND = "before-send.omics."
 class _Where:
     #: The test running now, for the message (set by the plugin as each test starts).
     test: str | None = None
+    #: What was refused since that test started, for its teardown check.
+    refused: list[str] = []  # noqa: RUF012 - one list for the process, on purpose
+
+
+def take_refused() -> list[str]:
+    """What the guard refused since the running test started (and forget it)."""
+    refused, _Where.refused = _Where.refused, []
+    return refused
 
 
 def _refusal(method: str, url: str) -> UnservedRequestError:
     where = f"in test {_Where.test}" if _Where.test else "outside any test"
+    _Where.refused.append(f"{method} {url}")
     return UnservedRequestError(
         f"pytest-omics-cache's guard (--fake-omics-guard / fake_omics_guard = true) refused an"
         f" omics request made while no fake was active, {where}: {method} {url}. Use the"
@@ -62,6 +71,20 @@ def install() -> Callable[[], None]:
         requests.Session.get_adapter = get_adapter  # type: ignore[method-assign,assignment]
         undo.append(lambda: setattr(requests.Session, "get_adapter", original_get_adapter))
 
+    # Any other HTTP stack, at the socket layer.
+    from pytest_omics_cache import _socket_guard
+
+    def refuse_connection(host: str, port: int | None, stack: str) -> UnservedRequestError:
+        where = f"in test {_Where.test}" if _Where.test else "outside any test"
+        target = host if port is None else f"{host}:{port}"
+        _Where.refused.append(f"a connection to {target} by {stack}")
+        return UnservedRequestError(
+            _socket_guard.message(host, port, stack, where=f"while no fake was active, {where}")
+            + " (the guard: --fake-omics-guard / fake_omics_guard = true)"
+        )
+
+    undo.append(_socket_guard.install(refuse_connection))
+
     def uninstall() -> None:
         for step in reversed(undo):
             step()
@@ -71,3 +94,4 @@ def install() -> Callable[[], None]:
 
 def set_test(nodeid: str | None) -> None:
     _Where.test = nodeid
+    _Where.refused = []

@@ -1,9 +1,10 @@
 """The check when a fake stops: one ``AssertionError`` listing every problem, and how to opt out.
 
 Problems: requests nothing answered (the code under test may have swallowed the
-``UnservedRequestError``), requests to a region HealthOmics is not available in (it may have
-swallowed the connection error), and injections or queued responses with a finite ``times``
-that did not fire that often.
+``UnservedRequestError``), connections to HealthOmics that an HTTP stack the fake does not
+serve tried (refused at the socket layer), requests to a region HealthOmics is not available in
+(it may have swallowed the connection error), and injections or queued responses with a finite
+``times`` that did not fire that often.
 """
 
 from __future__ import annotations
@@ -39,7 +40,19 @@ def error(
     elsewhere = [call for call in unserved if call.no_omics_in_region]
     if elsewhere:
         sections.append(_no_omics_section(elsewhere, source))
-    unserved = [call for call in unserved if not call.no_omics_in_region]
+    refused = [call for call in unserved if call.transport == "socket"]
+    if refused:
+        listing = "\n".join(f"  - {call.describe()}" for call in refused)
+        sections.append(
+            f"fake_omics: {len(refused)} connection(s) to HealthOmics were refused at the socket"
+            f" layer:\n{listing}\nAn HTTP stack the fake does not serve in-process tried to"
+            " reach AWS (and got UnservedRequestError, which it may have caught). Point that"
+            " client at fake_omics.endpoint_url, or set AWS_ENDPOINT_URL_OMICS to it; if that is"
+            f" intended, opt out with {_opt_out('assert_all_requests_served', source)}."
+        )
+    unserved = [
+        call for call in unserved if not call.no_omics_in_region and call.transport != "socket"
+    ]
     if unserved:
         listing = "\n".join(f"  - {call.describe()}" for call in unserved)
         sections.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 from typing import Any
 
 import pytest
@@ -36,10 +37,33 @@ def _blocked(what: object) -> NetworkBlocked:
     return NetworkBlocked(f"the test suite may not use the network (tried {what!r})")
 
 
+_hooked = False
+
+
+def _backstop(event: str, args: tuple[Any, ...]) -> None:
+    """Name lookups of other machines, seen through their audit events."""
+    if event in ("socket.getaddrinfo", "socket.gethostbyname") and not _is_local(args[0]):
+        raise _blocked(args[0])
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    global _hooked
+    if _hooked:  # an audit hook is for the life of the process
+        return
+    _hooked = True
+    # An audit hook, as the fake's own socket guard is, and behind it: Python calls audit hooks
+    # in the order they were added, so while a fake is active its guard refuses a HealthOmics
+    # host first (UnservedRequestError), and this one stops whatever that let through, before
+    # the lookup or connection is made. A wrapper of socket.getaddrinfo would run before both.
+    from pytest_omics_cache import _socket_guard
+
+    _socket_guard.ensure_audit_hook()
+    sys.addaudithook(_backstop)
+
+    # Connections, wrapped: socket.socket.connect resolves a host name before its audit event.
+    # A fake wraps these in turn while active, so its guard still sees a HealthOmics name first.
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
 
     def connect(self: socket.socket, address: Any) -> None:
         if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
@@ -51,11 +75,5 @@ def pytest_configure(config: pytest.Config) -> None:
             raise _blocked(address)
         return real_connect_ex(self, address)
 
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if not _is_local(host):
-            raise _blocked(host)
-        return real_getaddrinfo(host, *args, **kwargs)
-
     socket.socket.connect = connect  # type: ignore[method-assign]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
-    socket.getaddrinfo = getaddrinfo

@@ -1,0 +1,244 @@
+"""The last line of defence: while a fake or the session guard is on, nothing in this process
+resolves or connects to a HealthOmics host, whatever HTTP stack tries.
+
+The served transports (botocore, aiobotocore, ``requests``) are answered above the socket layer
+and never reach it. Any other stack (``http.client``, ``urllib.request``, ``urllib3`` used
+directly, ``httpx``, ``aiohttp``, a library's own) would look the service's host up and connect.
+So, at the doors every stack on Python's socket module goes through:
+
+* name lookups (``socket.getaddrinfo``, which ``create_connection``, urllib3, httpcore and
+  asyncio's ``loop.getaddrinfo`` all call, ``gethostbyname`` and ``gethostbyname_ex``), seen
+  through the audit events Python raises for each;
+* ``socket.socket.connect`` / ``connect_ex`` given a host name (which they resolve themselves);
+* ``socket.socket.send`` / ``sendall`` of a proxy's ``CONNECT host:port`` line, for a stack that
+  honours ``HTTPS_PROXY`` and would otherwise have the proxy connect for it;
+
+a HealthOmics host (``_hosts.region_of_host``: every partition, host prefix, FIPS and dual-stack
+form botocore's endpoint data names) is refused with ``UnservedRequestError`` before anything is
+sent, and the refusal is recorded so that the test fails even if the client swallowed the error.
+Every other host passes untouched (the loopback endpoint, moto's server, other services). Out of
+reach: a stack that resolves names and connects without Python's socket module (a Rust or C
+extension with a resolver of its own, uvloop) or tunnels through an HTTPS proxy over TLS.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import site
+import socket
+import sys
+import sysconfig
+from collections.abc import Callable
+from typing import Any
+
+from pytest_omics_cache import _hosts
+from pytest_omics_cache._errors import UnservedRequestError
+
+#: ``refuse(host, port, stack)``: record the refusal and return the error to raise.
+Refuse = Callable[[str, int | None, str], UnservedRequestError]
+
+#: Modules a call stack passes through on its way to a socket, which say nothing of the stack.
+_PLUMBING = (
+    "socket",
+    "ssl",
+    "selectors",
+    "asyncio",
+    "concurrent",
+    "threading",
+    "contextlib",
+    "functools",
+    "anyio",
+    "sniffio",
+    "trio",
+    "pytest_omics_cache",
+)
+
+
+def _omics_host(host: object) -> str | None:
+    """``host`` if it names HealthOmics (given as str or bytes, as the socket module takes it)."""
+    if isinstance(host, bytes):
+        try:
+            host = host.decode("idna")
+        except UnicodeError:
+            return None
+    if isinstance(host, str) and _hosts.region_of_host(host.rstrip(".")) is not None:
+        return host
+    return None
+
+
+def stack_of(frame: Any) -> str:
+    """The HTTP stack that made a call, read from its call stack: the first library module that
+    is not plumbing, and up to two libraries that called it (``"httpcore (via httpx)"``), up to
+    the code that called them; where no library is involved, that code's own module."""
+    found: list[str] = []
+    while frame is not None and len(found) < 3:
+        module = str(frame.f_globals.get("__name__", ""))
+        library = _is_library(frame.f_code.co_filename)
+        frame = frame.f_back
+        top = module.partition(".")[0]
+        if not module or top in _PLUMBING:
+            continue
+        if not library:  # the code that called the stack (a test, the code under test)
+            if not found:
+                found.append(module)
+            break
+        # The standard library's HTTP modules by their own names, other packages by theirs.
+        name = ".".join(module.split(".")[:2]) if top in ("http", "urllib") else top
+        if name not in found:
+            found.append(name)
+    if not found:
+        return "an asynchronous client (its name lookup ran in a worker thread)"
+    if len(found) == 1:
+        return found[0]
+    return f"{found[0]} (via {', '.join(found[1:])})"
+
+
+@functools.cache
+def _library_folders() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    found = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    found.update(site.getsitepackages() if hasattr(site, "getsitepackages") else ())
+    # "<frozen importlib._bootstrap>" and the like: the import system, the standard library's.
+    return (*sorted(os.path.join(folder, "") for folder in found), "<")
+
+
+def _is_library(filename: str) -> bool:
+    """Whether code from ``filename`` is the standard library's or an installed package's (the
+    frozen modules of the import system and the like are too)."""
+    return filename.startswith(_library_folders())
+
+
+#: Who refuses for the guard installed last (a fake's over the session guard's); empty while
+#: neither is active, when the audit hook returns at once.
+_refusers: list[Refuse] = []
+_hooked = False
+_MISSING: Any = object()
+#: The methods of socket.socket that are wrapped rather than watched (see install).
+_WRAPPED = ("connect", "connect_ex", "send", "sendall")
+
+
+def install(refuse: Refuse) -> Callable[[], None]:
+    """Put the guard in place; returns what takes it out again, putting back exactly what was
+    there (``send`` / ``sendall`` set back, or removed where ``socket.socket`` inherited them).
+
+    Name lookups are watched by an audit hook (``sys.addaudithook``), added the first time and
+    inert whenever no guard is in place: Python raises an audit event for each in C, so the
+    socket module's functions are never changed and a fake's start pays nothing for them.
+    ``connect`` / ``connect_ex`` resolve a host name before their audit event (a DNS query
+    would leave first), and sends raise none, so those four methods are wrapped (with wrappers
+    made once per set of methods they wrap)."""
+    if not _hooked:
+        ensure_audit_hook()
+    # Straight-line code: every fake's start runs it (a loop here cost a third more).
+    sock = socket.socket
+    held = vars(sock)
+    before = (
+        held.get("connect", _MISSING),
+        held.get("connect_ex", _MISSING),
+        held.get("send", _MISSING),
+        held.get("sendall", _MISSING),
+    )
+    connect, connect_ex, send, sendall = _wrappers(
+        sock.connect, sock.connect_ex, sock.send, sock.sendall
+    )
+    _refusers.append(refuse)
+    sock.connect = connect  # type: ignore[method-assign]
+    sock.connect_ex = connect_ex  # type: ignore[method-assign]
+    sock.send = send  # type: ignore[method-assign]
+    sock.sendall = sendall  # type: ignore[method-assign]
+    return functools.partial(_undo, before, refuse)
+
+
+def _undo(before: tuple[Any, ...], refuse: Refuse) -> None:
+    sock = socket.socket
+    for name, original in zip(_WRAPPED, before):  # noqa: B905 - both of four
+        if original is _MISSING:
+            delattr(sock, name)  # inherited from _socket.socket
+        else:
+            setattr(sock, name, original)
+    _refusers.remove(refuse)
+
+
+def ensure_audit_hook() -> None:
+    """Add the audit hook, once per process (Python cannot remove one; it is inert while no
+    guard is in place). Hooks run in the order they were added: a suite's own network guard
+    that is an audit hook too can add itself after this one, to stop what this one lets by."""
+    global _hooked
+    if not _hooked:
+        sys.addaudithook(_audit)
+        _hooked = True
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if not _refusers:
+        return
+    if event == "socket.getaddrinfo":  # (host, port, family, type, protocol)
+        host, port = args[0], args[1]
+    elif event == "socket.gethostbyname":  # (host,), gethostbyname and gethostbyname_ex
+        host, port = args[0], None
+    else:
+        return
+    omics = _omics_host(host)
+    if omics is not None:
+        raise _refused(omics, port)
+
+
+def _refused(host: str, port: object) -> UnservedRequestError:
+    number = port if isinstance(port, int) else None
+    if isinstance(port, str | bytes) and port.isdigit():
+        number = int(port)
+    # The frames above: this module's own are plumbing, skipped like the socket module's.
+    return _refusers[-1](host, number, stack_of(sys._getframe(1)))
+
+
+@functools.lru_cache(maxsize=8)
+def _wrappers(connect: Any, connect_ex: Any, send: Any, sendall: Any) -> tuple[Any, ...]:
+    """``connect`` and ``connect_ex`` refusing a HealthOmics host name before it is resolved,
+    ``send`` and ``sendall`` refusing a proxy's ``CONNECT`` line for one."""
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        if type(address) is tuple and address:
+            omics = _omics_host(address[0])
+            if omics is not None:
+                raise _refused(omics, address[1] if len(address) > 1 else None)
+        return connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+        if type(address) is tuple and address:
+            omics = _omics_host(address[0])
+            if omics is not None:
+                raise _refused(omics, address[1] if len(address) > 1 else None)
+        return connect_ex(self, address)
+
+    def tunnelled(data: Any) -> None:
+        # "CONNECT host:port HTTP/1.1": the proxy would connect to the host for the client.
+        target = bytes(data[8:520]).split(b" ", 1)[0].decode("latin-1")
+        host, _, port = target.rpartition(":")
+        omics = _omics_host(host.strip("[]"))
+        if omics is not None:
+            raise _refused(omics, port)
+
+    def guarded_send(self: socket.socket, data: Any, *args: Any) -> Any:
+        if data[:8] == b"CONNECT ":
+            tunnelled(data)
+        return send(self, data, *args)
+
+    def guarded_sendall(self: socket.socket, data: Any, *args: Any) -> Any:
+        if data[:8] == b"CONNECT ":
+            tunnelled(data)
+        return sendall(self, data, *args)
+
+    return guarded_connect, guarded_connect_ex, guarded_send, guarded_sendall
+
+
+def message(host: str, port: int | None, stack: str, *, where: str) -> str:
+    """The refusal's text: the host, the stack that tried, and the fix."""
+    target = host if port is None else f"{host}:{port}"
+    return (
+        f"pytest-omics-cache refused a connection to {target}, a HealthOmics host, made by"
+        f" {stack} {where}: only botocore, aiobotocore and requests are served in this process,"
+        " and no other HTTP stack may reach AWS from a test. Point the client at the fake's"
+        " endpoint_url (fake_omics.endpoint_url), or set AWS_ENDPOINT_URL_OMICS to it;"
+        " fake_omics.subprocess_env() gives a child process both. Nothing was sent."
+    )
