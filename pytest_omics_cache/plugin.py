@@ -16,7 +16,7 @@ import pytest
 
 if TYPE_CHECKING:  # names for annotations only: each name here costs every run a little
     from collections.abc import Callable, Iterator
-    from typing import Any, Literal
+    from typing import Literal
 
     from pytest_omics_cache._fake import FakeOmics
 
@@ -131,13 +131,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _defer_omics_client_set_up(config: pytest.Config) -> None:
-    """From now to unconfigure, an omics client made while no fake is active (at import time,
-    say) reads no credentials and no profile until it sends a request for real (see
-    ``_omics_clients``). botocore is not imported for it: if nothing has imported it yet, the
-    measures go in the moment something does."""
+    # From now to unconfigure, omics clients made while no fake is active read no credentials
+    # and no profile until they send for real (see _omics_clients). botocore is not imported
+    # for it: if nothing has imported it yet, a finder first in sys.meta_path waits for it and
+    # hands its import to _on_import's watcher, which installs the measures once it has run.
+    # Kept small: pytest reads this module's bytecode object by object (see _unrewritten).
     import sys
+    from types import SimpleNamespace
 
-    undone: list[Callable[[], None]] = []
+    undone: list[Callable[[], object]] = []
 
     def install() -> None:
         from pytest_omics_cache import _unrewritten
@@ -147,45 +149,24 @@ def _defer_omics_client_set_up(config: pytest.Config) -> None:
 
         undone.append(_omics_clients.install())
 
+    def find_spec(name: str, path: object, target: object = None) -> object:
+        if name != "botocore.session":
+            return None
+        undone.pop()()  # out of sys.meta_path: one import to watch, once
+        from pytest_omics_cache import _unrewritten
+
+        _unrewritten.skip()
+        from pytest_omics_cache._on_import import ImportWatcher
+
+        return ImportWatcher({name: install}).find_spec(name, path, target)  # type: ignore[arg-type]
+
     if "botocore.session" in sys.modules:
         install()
     else:
-        finder = _BotocoreSessionFinder(install)
+        finder = SimpleNamespace(find_spec=find_spec)
         sys.meta_path.insert(0, finder)
-        undone.append(finder.remove)
-
-    def undo() -> None:
-        while undone:
-            undone.pop()()
-
-    config.stash[_UNDO_OMICS_CLIENTS] = undo
-
-
-class _BotocoreSessionFinder:
-    """First in ``sys.meta_path`` until ``botocore.session`` is imported, then hands that import
-    to ``_on_import``'s watcher, which runs ``install`` the moment the module has executed. Every
-    other import costs it one comparison, and a run that never imports botocore imports nothing
-    for it (``_on_import`` and ``importlib.abc`` included)."""
-
-    def __init__(self, install: Callable[[], None]) -> None:
-        self._install = install
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname != "botocore.session":
-            return None
-        self.remove()
-        from pytest_omics_cache import _unrewritten
-
-        _unrewritten.skip()  # before the first import of the fake's modules
-        from pytest_omics_cache._on_import import ImportWatcher
-
-        return ImportWatcher({fullname: self._install}).find_spec(fullname, path, target)
-
-    def remove(self) -> None:
-        import sys
-
-        if self in sys.meta_path:
-            sys.meta_path.remove(self)
+        undone.append(lambda: finder in sys.meta_path and sys.meta_path.remove(finder))  # type: ignore[func-returns-value]
+    config.stash[_UNDO_OMICS_CLIENTS] = lambda: [undo() for undo in reversed(undone)]  # type: ignore[misc]
 
 
 @pytest.fixture
