@@ -24,7 +24,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from pytest_omics_cache import _intercept
+from pytest_omics_cache import _intercept, _socket_guard
 from pytest_omics_cache._on_import import ImportWatcher
 from pytest_omics_cache._service import OmicsService
 
@@ -39,11 +39,15 @@ _lock = threading.RLock()
 _current: Activation | None = None
 
 
+#: The "original" of an attribute a class only inherited: undone by deleting it again.
+INHERITED: object = type("Inherited", (), {"__repr__": lambda self: "INHERITED"})()
+
+
 def patch(owner: object, name: str, replacement: object) -> Step:
-    """Set ``owner.name`` to ``replacement``; returns what puts the original back."""
-    try:
-        original = vars(owner)[name]
-    except KeyError:
+    """Set ``owner.name`` to ``replacement``; returns what puts the original back (removes it
+    again, where ``owner`` only inherited it)."""
+    original = vars(owner).get(name, INHERITED)
+    if original is INHERITED and not hasattr(owner, name):
         # A library version without the attribute a hook needs: refuse to start rather than
         # run half-hooked (and this refusal undoes the steps already taken).
         module = getattr(owner, "__module__", None) or getattr(owner, "__name__", "?")
@@ -52,7 +56,7 @@ def patch(owner: object, name: str, replacement: object) -> Step:
             f"pytest-omics-cache cannot start: {_qualified(owner)}.{name} does not exist in this"
             f" version of {str(module).partition('.')[0]} ({version}), so its requests could not"
             " be kept from the network. See 'Supported versions' in the README."
-        ) from None
+        )
     setattr(owner, name, replacement)
     # (owner, name, original): a tuple, not a partial, since every test makes a score of them.
     return (owner, name, original)
@@ -85,7 +89,11 @@ def _undo(undo: Undo) -> None:
         step = undo.pop()
         try:
             if type(step) is tuple:
-                setattr(*step)
+                owner, name, original = step
+                if original is INHERITED:
+                    delattr(owner, name)
+                else:
+                    setattr(owner, name, original)
             else:
                 step()  # type: ignore[operator]
         except BaseException as error:  # pragma: no cover - setattr back does not fail
@@ -179,10 +187,9 @@ def _install(activation: Activation, skip_sleeps: bool) -> None:
     quotas = _intercept.FreshRetryQuotas()
     _apply(_intercept.patches(skip_sleeps_for, quotas, activation.origin), undo)
     undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
-    # Any other HTTP stack: refused at the socket layer (it is always imported).
-    from pytest_omics_cache import _socket_guard
-
-    undo.append(_socket_guard.install(service.refuse_connection))
+    # Any other HTTP stack: refused at the socket layer, by an audit hook that also wraps
+    # socket.socket's methods the first time this fake sees a socket made.
+    _socket_guard.ensure_audit_hook()
 
     # The optional transports: hooked now where the code under test already imported them,
     # else the moment it does, so a suite without them never imports them.

@@ -201,19 +201,19 @@ class OmicsService:
             f" {_TEARDOWN_NOTE}",
         )
 
-    def refuse_connection(self, host: str, port: int | None, stack: str) -> UnservedRequestError:
+    def refuse_connection(
+        self, host: str, port: int | None, stack: str, message: str
+    ) -> UnservedRequestError:
         """Record a connection to HealthOmics ``host`` that ``stack`` (an HTTP stack this fake
-        does not serve) tried, refused at the socket layer; returns the error to raise."""
-        from pytest_omics_cache import _socket_guard
-
+        does not serve) tried, refused at the socket layer; returns the error to raise, with
+        ``message`` (what was refused and how to serve it)."""
         region = _hosts.region_of_host(host.rstrip(".")) or self.options.region
         url = f"https://{host}" if port is None else f"https://{host}:{port}"
         request = _protocol.WireRequest("CONNECT", url, {}, b"")
         params = {"host": host, "port": port, "by": stack}
         caller = Caller(self.options.account, region)
         self._record(request, "", params, caller, None, None, "socket", unserved=True)
-        text = _socket_guard.message(host, port, stack, where="while a fake was active")
-        return UnservedRequestError(f"{text} {_TEARDOWN_NOTE}")
+        return UnservedRequestError(f"{message} {_TEARDOWN_NOTE}")
 
     def refuse(
         self,

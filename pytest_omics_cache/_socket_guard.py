@@ -9,7 +9,8 @@ So, at the doors every stack on Python's socket module goes through:
 * name lookups (``socket.getaddrinfo``, which ``create_connection``, urllib3, httpcore and
   asyncio's ``loop.getaddrinfo`` all call, ``gethostbyname`` and ``gethostbyname_ex``), seen
   through the audit events Python raises for each;
-* ``socket.socket.connect`` / ``connect_ex`` given a host name (which they resolve themselves);
+* ``socket.socket.connect`` given a host name (which it resolves itself), and ``connect_ex``
+  given one, at its audit event;
 * ``socket.socket.send`` / ``sendall`` of a proxy's ``CONNECT host:port`` line, for a stack that
   honours ``HTTPS_PROXY`` and would otherwise have the proxy connect for it;
 
@@ -32,7 +33,7 @@ import sysconfig
 from collections.abc import Callable
 from typing import Any
 
-from pytest_omics_cache import _hosts
+from pytest_omics_cache import _hosts, _intercept
 from pytest_omics_cache._errors import UnservedRequestError
 
 #: ``refuse(host, port, stack)``: record the refusal and return the error to raise.
@@ -109,55 +110,67 @@ def _is_library(filename: str) -> bool:
     return filename.startswith(_library_folders())
 
 
-#: Who refuses for the guard installed last (a fake's over the session guard's); empty while
-#: neither is active, when the audit hook returns at once.
-_refusers: list[Refuse] = []
+#: Who refuses for the session guard while it is on and no fake is active (a fake that is
+#: active refuses itself: ``_intercept._active.refuse_connection``).
+_session_refuse: Refuse | None = None
 _hooked = False
-_MISSING: Any = object()
-#: The methods of socket.socket that are wrapped rather than watched (see install).
-_WRAPPED = ("connect", "connect_ex", "send", "sendall")
+
+
+#: The activation whose socket.socket methods are wrapped, if any (see _wrap_for_the_fake).
+_wrapped_for: object = None
+
+
+def patches() -> list[tuple[object, str, object]]:
+    """The wrapped ``socket.socket`` methods: ``connect`` resolves a host name before its
+    audit event (a DNS query would leave first) and sends raise none, so those are wrapped, by
+    wrappers made once per set of methods they wrap. ``connect_ex`` with a host name (rare) is
+    refused at its audit event, after the lookup but before any connection."""
+    sock = socket.socket
+    connect, send, sendall = _wrappers(sock.connect, sock.send, sock.sendall)
+    return [(sock, "connect", connect), (sock, "send", send), (sock, "sendall", sendall)]
+
+
+def _wrap_for_the_fake() -> None:
+    """Wrap the methods for the active fake, at the first socket made while it is active: a
+    test that never makes one (every served transport) pays nothing for them. The activation
+    puts them back exactly when it stops, removing what ``socket.socket`` only inherited."""
+    global _wrapped_for
+    from pytest_omics_cache import _activation
+
+    current = _activation.current()
+    if current is None or _wrapped_for is current:
+        return
+    _wrapped_for = current
+    current._hook_late(patches)
+
+    def forget() -> None:
+        global _wrapped_for
+        _wrapped_for = None
+
+    current.on_stop(forget)
 
 
 def install(refuse: Refuse) -> Callable[[], None]:
-    """Put the guard in place; returns what takes it out again, putting back exactly what was
-    there (``send`` / ``sendall`` set back, or removed where ``socket.socket`` inherited them).
-
-    Name lookups are watched by an audit hook (``sys.addaudithook``), added the first time and
-    inert whenever no guard is in place: Python raises an audit event for each in C, so the
-    socket module's functions are never changed and a fake's start pays nothing for them.
-    ``connect`` / ``connect_ex`` resolve a host name before their audit event (a DNS query
-    would leave first), and sends raise none, so those four methods are wrapped (with wrappers
-    made once per set of methods they wrap)."""
-    if not _hooked:
-        ensure_audit_hook()
-    # Straight-line code: every fake's start runs it (a loop here cost a third more).
+    """Put the guard in place for the session guard, which refuses with ``refuse`` while no
+    fake is active; returns what takes it out again, exactly."""
+    global _session_refuse
+    ensure_audit_hook()
     sock = socket.socket
-    held = vars(sock)
-    before = (
-        held.get("connect", _MISSING),
-        held.get("connect_ex", _MISSING),
-        held.get("send", _MISSING),
-        held.get("sendall", _MISSING),
-    )
-    connect, connect_ex, send, sendall = _wrappers(
-        sock.connect, sock.connect_ex, sock.send, sock.sendall
-    )
-    _refusers.append(refuse)
-    sock.connect = connect  # type: ignore[method-assign]
-    sock.connect_ex = connect_ex  # type: ignore[method-assign]
-    sock.send = send  # type: ignore[method-assign]
-    sock.sendall = sendall  # type: ignore[method-assign]
-    return functools.partial(_undo, before, refuse)
+    before = [(name, vars(sock).get(name)) for name in ("connect", "send", "sendall")]
+    for owner, name, wrapper in patches():
+        setattr(owner, name, wrapper)
+    _session_refuse = refuse
 
+    def undo() -> None:
+        global _session_refuse
+        _session_refuse = None
+        for name, original in before:
+            if original is None:
+                delattr(sock, name)  # inherited from _socket.socket
+            else:
+                setattr(sock, name, original)
 
-def _undo(before: tuple[Any, ...], refuse: Refuse) -> None:
-    sock = socket.socket
-    for name, original in zip(_WRAPPED, before):  # noqa: B905 - both of four
-        if original is _MISSING:
-            delattr(sock, name)  # inherited from _socket.socket
-        else:
-            setattr(sock, name, original)
-    _refusers.remove(refuse)
+    return undo
 
 
 def ensure_audit_hook() -> None:
@@ -171,12 +184,21 @@ def ensure_audit_hook() -> None:
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if not _refusers:
+    if _intercept._active is None and _session_refuse is None:
         return
     if event == "socket.getaddrinfo":  # (host, port, family, type, protocol)
         host, port = args[0], args[1]
     elif event == "socket.gethostbyname":  # (host,), gethostbyname and gethostbyname_ex
         host, port = args[0], None
+    elif event == "socket.__new__":  # before any connect or send of a socket made now
+        if _wrapped_for is None and _session_refuse is None:
+            _wrap_for_the_fake()
+        return
+    elif event == "socket.connect":  # (socket, address): connect_ex, after its lookup
+        address = args[1]
+        if type(address) is not tuple or not address:
+            return
+        host, port = address[0], (address[1] if len(address) > 1 else None)
     else:
         return
     omics = _omics_host(host)
@@ -189,27 +211,27 @@ def _refused(host: str, port: object) -> UnservedRequestError:
     if isinstance(port, str | bytes) and port.isdigit():
         number = int(port)
     # The frames above: this module's own are plumbing, skipped like the socket module's.
-    return _refusers[-1](host, number, stack_of(sys._getframe(1)))
+    stack = stack_of(sys._getframe(1))
+    service = _intercept._active
+    if service is not None:
+        text = message(host, number, stack, where="while a fake was active")
+        return service.refuse_connection(host, number, stack, text)
+    assert _session_refuse is not None  # the wrappers and the hook act only while one is on
+    return _session_refuse(host, number, stack)
 
 
 @functools.lru_cache(maxsize=8)
-def _wrappers(connect: Any, connect_ex: Any, send: Any, sendall: Any) -> tuple[Any, ...]:
-    """``connect`` and ``connect_ex`` refusing a HealthOmics host name before it is resolved,
-    ``send`` and ``sendall`` refusing a proxy's ``CONNECT`` line for one."""
+def _wrappers(connect: Any, send: Any, sendall: Any) -> tuple[Any, ...]:
+    """``connect`` refusing a HealthOmics host name before it is resolved, ``send`` and
+    ``sendall`` refusing a proxy's ``CONNECT`` line for one; each passes everything through
+    while no fake or guard is active."""
 
     def guarded_connect(self: socket.socket, address: Any) -> Any:
-        if type(address) is tuple and address:
+        if type(address) is tuple and address and (_intercept._active or _session_refuse):
             omics = _omics_host(address[0])
             if omics is not None:
                 raise _refused(omics, address[1] if len(address) > 1 else None)
         return connect(self, address)
-
-    def guarded_connect_ex(self: socket.socket, address: Any) -> Any:
-        if type(address) is tuple and address:
-            omics = _omics_host(address[0])
-            if omics is not None:
-                raise _refused(omics, address[1] if len(address) > 1 else None)
-        return connect_ex(self, address)
 
     def tunnelled(data: Any) -> None:
         # "CONNECT host:port HTTP/1.1": the proxy would connect to the host for the client.
@@ -220,16 +242,16 @@ def _wrappers(connect: Any, connect_ex: Any, send: Any, sendall: Any) -> tuple[A
             raise _refused(omics, port)
 
     def guarded_send(self: socket.socket, data: Any, *args: Any) -> Any:
-        if data[:8] == b"CONNECT ":
+        if data[:8] == b"CONNECT " and (_intercept._active or _session_refuse):
             tunnelled(data)
         return send(self, data, *args)
 
     def guarded_sendall(self: socket.socket, data: Any, *args: Any) -> Any:
-        if data[:8] == b"CONNECT ":
+        if data[:8] == b"CONNECT " and (_intercept._active or _session_refuse):
             tunnelled(data)
         return sendall(self, data, *args)
 
-    return guarded_connect, guarded_connect_ex, guarded_send, guarded_sendall
+    return guarded_connect, guarded_send, guarded_sendall
 
 
 def message(host: str, port: int | None, stack: str, *, where: str) -> str:
