@@ -46,7 +46,10 @@ INHERITED: object = type("Inherited", (), {"__repr__": lambda self: "INHERITED"}
 def patch(owner: object, name: str, replacement: object) -> Step:
     """Set ``owner.name`` to ``replacement``; returns what puts the original back (removes it
     again, where ``owner`` only inherited it)."""
-    original = vars(owner).get(name, INHERITED)
+    try:
+        original = vars(owner)[name]
+    except KeyError:
+        original = INHERITED
     if original is INHERITED and not hasattr(owner, name):
         # A library version without the attribute a hook needs: refuse to start rather than
         # run half-hooked (and this refusal undoes the steps already taken).
@@ -189,7 +192,8 @@ def _install(activation: Activation, skip_sleeps: bool) -> None:
     undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
     # Any other HTTP stack: refused at the socket layer, by an audit hook that also wraps
     # socket.socket's methods the first time this fake sees a socket made.
-    _socket_guard.ensure_audit_hook()
+    if not _socket_guard.hooked():
+        _socket_guard.ensure_audit_hook()
 
     # The optional transports: hooked now where the code under test already imported them,
     # else the moment it does, so a suite without them never imports them.

@@ -408,7 +408,9 @@ class FakeOmics(RunsApi, EndpointApi):
 
     def _start(self, origin: str) -> Activation:
         """Serve omics requests from this fake until the returned activation is stopped."""
-        from pytest_omics_cache import _activation
+        # Not "from pytest_omics_cache import _activation": from a package, that form runs
+        # importlib's Python-level fromlist handling on every start.
+        import pytest_omics_cache._activation as _activation
         from pytest_omics_cache._service import OmicsService
 
         if self._service is None:

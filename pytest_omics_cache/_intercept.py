@@ -35,6 +35,7 @@ All are attributes swapped while a fake is active and put back exactly afterward
 
 from __future__ import annotations
 
+import functools
 import inspect
 import io
 import threading
@@ -239,7 +240,9 @@ def _emit_inline(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> A
     return self._emit(event_name, kwargs)  # type: ignore[attr-defined]
 
 
+@functools.lru_cache(maxsize=4)
 def _is_botocores_own_emit(emit: object) -> bool:
+    # Cached: every fake's start asks it of the same function.
     code = getattr(emit, "__code__", None)
     return (
         getattr(emit, "__module__", None) == "botocore.hooks"

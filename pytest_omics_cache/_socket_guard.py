@@ -183,27 +183,40 @@ def ensure_audit_hook() -> None:
         _hooked = True
 
 
+def hooked() -> bool:
+    """Whether the audit hook is in place."""
+    return _hooked
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if _intercept._active is None and _session_refuse is None:
+    # Called for every audit event of the process: one dict lookup for all but four.
+    kind = _EVENTS.get(event)
+    if kind is None or (_intercept._active is None and _session_refuse is None):
         return
-    if event == "socket.getaddrinfo":  # (host, port, family, type, protocol)
+    if kind == 0:  # socket.getaddrinfo: (host, port, family, type, protocol)
         host, port = args[0], args[1]
-    elif event == "socket.gethostbyname":  # (host,), gethostbyname and gethostbyname_ex
+    elif kind == 1:  # socket.gethostbyname: (host,), gethostbyname and gethostbyname_ex
         host, port = args[0], None
-    elif event == "socket.__new__":  # before any connect or send of a socket made now
+    elif kind == 2:  # socket.__new__: before any connect or send of a socket made now
         if _wrapped_for is None and _session_refuse is None:
             _wrap_for_the_fake()
         return
-    elif event == "socket.connect":  # (socket, address): connect_ex, after its lookup
+    else:  # socket.connect: (socket, address), connect_ex's after its own lookup
         address = args[1]
         if type(address) is not tuple or not address:
             return
         host, port = address[0], (address[1] if len(address) > 1 else None)
-    else:
-        return
     omics = _omics_host(host)
     if omics is not None:
         raise _refused(omics, port)
+
+
+_EVENTS = {
+    "socket.getaddrinfo": 0,
+    "socket.gethostbyname": 1,
+    "socket.__new__": 2,
+    "socket.connect": 3,
+}
 
 
 def _refused(host: str, port: object) -> UnservedRequestError:
