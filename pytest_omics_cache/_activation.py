@@ -184,6 +184,9 @@ def current() -> Activation | None:
     return _current
 
 
+_socket_guard._current_activation = current
+
+
 def _install(activation: Activation, skip_sleeps: bool) -> None:
     service, undo = activation.service, activation._undo
     skip_sleeps_for = service if skip_sleeps else None

@@ -98,7 +98,7 @@ def _writer(shape: Shape) -> Writer:
 
         def timestamp(value: object) -> object:
             if isinstance(value, str):  # ISO-8601 text, as add_response accepts it
-                from pytest_omics_cache._seed import timestamp as parse
+                from pytest_omics_cache._clock import timestamp as parse
 
                 value = parse(value)
             assert isinstance(value, datetime)
@@ -188,7 +188,7 @@ def _header_value(shape: Shape, value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if shape.type_name == "timestamp":
-        from pytest_omics_cache._seed import timestamp as parse
+        from pytest_omics_cache._clock import timestamp as parse
 
         moment = parse(value) if isinstance(value, str) else value
         assert isinstance(moment, datetime)

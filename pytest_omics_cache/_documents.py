@@ -21,12 +21,17 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pytest_omics_cache._validate import MAX_DOCUMENT_DEPTH, Validator, Violation
+from pytest_omics_cache._violations import Validator, Violation
 
 if TYPE_CHECKING:
     from botocore.model import Shape
 
 _NONE: Sequence[Violation] = ()
+
+#: How deep a document member (free-form JSON: StartRun's ``parameters``) may nest: dicts and
+#: lists inside one another, the document itself the first level. *Choice*: AWS documents no
+#: limit; a deeper one is refused, on requests as the service refuses a value, and in seeds.
+MAX_DOCUMENT_DEPTH = 100
 
 DEPTH_RULE = f"Member must have a nesting depth less than or equal to {MAX_DOCUMENT_DEPTH}"
 JSON_RULE = (

@@ -16,13 +16,12 @@ from __future__ import annotations
 import contextlib
 import secrets
 import socket
-import socketserver
 import sys
 import threading
 import time
 from typing import Any
 
-from pytest_omics_cache._endpoint_requests import HOST, Handler
+from pytest_omics_cache._endpoint_requests import HOST, Handler, Serving
 from pytest_omics_cache._service import OmicsService
 
 #: How long stopping waits for requests in progress.
@@ -35,7 +34,7 @@ _STOP_WAIT_SECONDS = 10.0
 MAX_CONNECTIONS = 128
 
 
-class Server(socketserver.ThreadingTCPServer):
+class Server(Serving):
     # Daemon threads never keep the interpreter alive; stop() waits for them itself.
     daemon_threads = True
     # One port per fake, never shared with a process that left one behind.

@@ -56,7 +56,9 @@ from pytest_omics_cache._protocol import WireRequest, WireResponse, signed_servi
 from pytest_omics_cache._service import InjectedFault, NoOmicsInRegion
 
 if TYPE_CHECKING:
-    from pytest_omics_cache._endpoint import Server
+    import threading
+
+    from pytest_omics_cache._service import OmicsService
 
 #: The transport name in the call log.
 TRANSPORT = "endpoint"
@@ -91,11 +93,27 @@ def _allowed() -> str:
     return ", ".join(sorted([*_operation_methods().split(", "), "OPTIONS"]))
 
 
+class Serving(socketserver.ThreadingTCPServer):
+    """What a connection's handler relies on of the server that accepted it (``_endpoint.Server``
+    is the one): declared here, so the exchange never imports the server above it."""
+
+    service: OmicsService
+    #: The endpoint URL's path: requests without it were meant for another fake.
+    prefix: str
+    #: Set when the endpoint stops.
+    stopping: threading.Event
+    server_port: int
+
+    def keep_error(self, error: BaseException) -> None:
+        """Keep an error of the fake itself while answering, for the test to fail on."""
+        raise NotImplementedError
+
+
 class Handler(socketserver.BaseRequestHandler):
     """One client connection: its requests, one after another (keep-alive), until it closes,
     breaks a limit, or the endpoint stops."""
 
-    server: Server
+    server: Serving
     request: socket.socket
 
     def setup(self) -> None:

@@ -8,7 +8,16 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from pytest_omics_cache import _arguments, _model, _seed, _summary, _tags, _teardown, _validate
+from pytest_omics_cache import (
+    _arguments,
+    _clock,
+    _model,
+    _seed,
+    _summary,
+    _tags,
+    _teardown,
+    _validate,
+)
 from pytest_omics_cache._calls import Call, CallLog
 from pytest_omics_cache._canned import CannedResponse, CannedResponses
 from pytest_omics_cache._fake_endpoint import EndpointApi
@@ -168,7 +177,7 @@ class FakeOmics(RunsApi, EndpointApi):
                 f"s3://omics-run-cache-{where.account}-{where.region}/{cache_id}/"
             )
         if creationTime is None:
-            derived["creationTime"] = _seed.now()
+            derived["creationTime"] = _clock.now()
         if id is None:
             derived["id"] = cache_id
         derived["status"] = _DEFAULT_STATUS

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pytest_omics_cache import _arguments, _model, _seed, _tags, _validate
+from pytest_omics_cache import _arguments, _clock, _model, _tags, _validate
 from pytest_omics_cache._handlers import Caller
 from pytest_omics_cache._run_store import (
     FINISHED,
@@ -111,10 +111,10 @@ class RunsApi:
         data.setdefault("arn", run_arn(caller, run_id))
         data.setdefault("uuid", self._runs.new_uuid())
         data.setdefault("tags", {})
-        data["creationTime"] = _seed.timestamp(data.get("creationTime") or _seed.now())
+        data["creationTime"] = _clock.timestamp(data.get("creationTime") or _clock.now())
         for moment in ("startTime", "stopTime"):
             if moment in data:
-                data[moment] = _seed.timestamp(data[moment])
+                data[moment] = _clock.timestamp(data[moment])
         if "outputUri" in data:
             data.setdefault("runOutputUri", f"{data['outputUri'].rstrip('/')}/{run_id}")
         status = data.pop("status", "COMPLETED")
@@ -159,7 +159,7 @@ class RunsApi:
         given = dict(fields)
         for moment in ("creationTime", "startTime", "stopTime"):
             if moment in given:
-                given[moment] = _seed.timestamp(given[moment])
+                given[moment] = _clock.timestamp(given[moment])
         cache_uri = cache.data["cacheS3Uri"] if cache is not None else None
         (task,) = add_tasks(run, self._runs, cache_uri, [given])
         run.body = None
@@ -219,7 +219,7 @@ class RunsApi:
             raise ValueError(f"set_task_status: run {id} has no task with taskId={taskId!r}")
         with self._runs.lock:
             run.pinned |= {taskId}
-            _task_status(task, status, _seed.now())
+            _task_status(task, status, _clock.now())
             if failureReason is not None:
                 task["failureReason"] = failureReason
         return dict(task)

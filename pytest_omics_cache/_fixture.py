@@ -9,7 +9,7 @@ run of every suite with the plugin installed (see ``_unrewritten``).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -17,7 +17,6 @@ import pytest
 from pytest_omics_cache import _guard
 from pytest_omics_cache._fake import FakeOmics
 from pytest_omics_cache._options import Options
-from pytest_omics_cache.plugin import _INI
 
 _SUITE_OPTIONS = pytest.StashKey[Options]()
 _NOT_PASSED = pytest.StashKey[bool]()
@@ -26,22 +25,31 @@ _FAKE = pytest.StashKey[FakeOmics]()
 _OUTCOMES_PLUGIN = "pytest-omics-cache-outcomes"
 
 
-def configure(config: pytest.Config, configured: dict[str, Any]) -> None:
+def configure(
+    config: pytest.Config,
+    configured: dict[str, Any],
+    *,
+    ini: Mapping[str, tuple[str, str, str, str | bool]],
+) -> None:
     """Check the ini values a suite set (``configured``, by option) and keep them, with the
-    other options' defaults, as the suite's defaults; a bad one is a usage error naming it."""
-    values = {name: configured.get(name, default) for name, (_, _, _, default) in _INI.items()}
+    other options' defaults, as the suite's defaults; a bad one is a usage error naming it.
+    ``ini`` is ``plugin``'s table of the ini options (handed down, so this module never imports
+    the one above it)."""
+    values = {name: configured.get(name, default) for name, (_, _, _, default) in ini.items()}
     try:
         values["max_run_caches"] = int(values["max_run_caches"])
     except ValueError:
         raise pytest.UsageError(
-            f"pytest-omics-cache ini option {_INI['max_run_caches'][0]}:"
+            f"pytest-omics-cache ini option {ini['max_run_caches'][0]}:"
             f" {values['max_run_caches']!r} must be a whole number"
         ) from None
     try:
         config.stash[_SUITE_OPTIONS] = Options(**values).validated()
     except ValueError as error:
         # Name the one option at fault: the first that is refused on its own.
-        bad = next((ini for name, (ini, *_) in _INI.items() if not _valid(name, values[name])), "")
+        bad = next(
+            (spelt for name, (spelt, *_) in ini.items() if not _valid(name, values[name])), ""
+        )
         raise pytest.UsageError(f"pytest-omics-cache ini option {bad}: {error}") from None
 
 

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_omics_cache import _answers, _model, _protocol, _seed
+from pytest_omics_cache import _answers, _clock, _model, _protocol, _seed
 from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError
 from pytest_omics_cache._registry import LimitReached, RequestIdReused, StoredRunCache
 from pytest_omics_cache._tags import Taggable, check_request_tags
@@ -73,7 +73,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
             # {location}/{cache uuid}/{run id}/{task id}/{entry uuid}/), not by its id.
             "cacheS3Uri": f"{location.rstrip('/')}/{cache_uuid}/",
             # Looked up at call time, so time-machine and freezegun control it.
-            "creationTime": _seed.now(),
+            "creationTime": _clock.now(),
         }
         if description is not None:
             data["description"] = description

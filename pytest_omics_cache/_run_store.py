@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pytest_omics_cache import _model, _protocol, _seed
+from pytest_omics_cache import _clock, _model, _protocol
 from pytest_omics_cache._draws import uuid4_text
 from pytest_omics_cache._handlers import Caller, ServiceError, page_token
 
@@ -257,7 +257,7 @@ def set_status(
     data = run.data
     data["status"] = status
     if now is None:
-        now = _seed.now()
+        now = _clock.now()
     if status in ("RUNNING", "STOPPING", "COMPLETED"):
         data.setdefault("startTime", now)
     if status in FINISHED:
@@ -301,7 +301,7 @@ def _task(
         **{k: v for k, v in given.items() if k != "taskId"},
     }
     # The task's status (its run's, unless given), with the times that status implies.
-    _task_status(task, given.get("status", run.data["status"]), _seed.now())
+    _task_status(task, given.get("status", run.data["status"]), _clock.now())
     for moment in ("startTime", "stopTime"):
         if moment in given:
             task[moment] = given[moment]

@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_omics_cache import _answers, _model, _protocol, _run_caches, _seed
+from pytest_omics_cache import _answers, _clock, _model, _protocol, _run_caches
 from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError
 from pytest_omics_cache._run_store import (
     ACTIVE,
@@ -124,7 +124,7 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     script = store.next_script()
     progress = script.progress if script is not None else LIFECYCLE
     run_id = store.new_id()
-    now = _seed.now()
+    now = _clock.now()
     data = {
         "arn": run_arn(caller, run_id),
         "id": run_id,

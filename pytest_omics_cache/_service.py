@@ -34,6 +34,8 @@ from pytest_omics_cache._run_store import RunStore
 
 #: Every operation a resource module serves, and its handler.
 HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_runs.HANDLERS, **_tags.HANDLERS}
+#: Which resources have tags, by the type their ARNs name.
+_tags.KINDS.update(runCache=_run_caches.TAGGABLE, run=_runs.TAGGABLE)
 
 
 class InjectedFault(Exception):

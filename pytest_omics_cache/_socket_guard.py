@@ -120,6 +120,15 @@ _hooked = False
 _wrapped_for: object = None
 
 
+#: The running activation, if any: ``_activation.current``, handed down by ``_activation`` when
+#: it is imported (so this module never imports the one that uses it).
+def _no_activation() -> Any:
+    return None
+
+
+_current_activation: Callable[[], Any] = _no_activation
+
+
 def patches() -> list[tuple[object, str, object]]:
     """The wrapped ``socket.socket`` methods: ``connect`` resolves a host name before its
     audit event (a DNS query would leave first) and sends raise none, so those are wrapped, by
@@ -135,9 +144,7 @@ def _wrap_for_the_fake() -> None:
     test that never makes one (every served transport) pays nothing for them. The activation
     puts them back exactly when it stops, removing what ``socket.socket`` only inherited."""
     global _wrapped_for
-    from pytest_omics_cache import _activation
-
-    current = _activation.current()
+    current = _current_activation()
     if current is None or _wrapped_for is current:
         return
     _wrapped_for = current

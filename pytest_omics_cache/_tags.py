@@ -66,10 +66,10 @@ class Taggable(NamedTuple):
     change: Callable[[Backend, Caller, str, Callable[[dict[str, str]], dict[str, str]]], None]
 
 
-def _taggable() -> Mapping[str, Taggable]:
-    from pytest_omics_cache import _run_caches, _runs
-
-    return {"runCache": _run_caches.TAGGABLE, "run": _runs.TAGGABLE}
+#: The taggable kinds of resource, by the type their ARNs name (``runCache``, ``run``): handed
+#: down by the service, the one module that lists the resources, so that tags never import
+#: the resources that use them.
+KINDS: dict[str, Taggable] = {}
 
 
 # The resource part may nest (".../workflow/1/version/v1"): such ARNs go to add_response.
@@ -91,7 +91,7 @@ def _resource(caller: Caller, arn: str) -> _Resource:
             " arn:<partition>:omics:<region>:<account>:<resource type>/<id>.",
         )
     _, region, account, kind, resource_id = parts.groups()
-    taggable = _taggable().get(kind)
+    taggable = KINDS.get(kind)
     if taggable is not None and (region, account) != (caller.region, caller.account):
         # The ARN names another region or account: not found from here, as on AWS.
         raise ServiceError(

@@ -17,77 +17,22 @@ cannot read such a body, so the violation carries the SerializationException tex
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pytest_omics_cache import _model, _patterns, _protocol
+from pytest_omics_cache import _documents, _model, _patterns, _protocol
+from pytest_omics_cache._violations import MAX_SHOWN_CHARS as MAX_SHOWN_CHARS
+from pytest_omics_cache._violations import Validator as Validator
+from pytest_omics_cache._violations import Violation as Violation
+from pytest_omics_cache._violations import validation_message as validation_message
 
 if TYPE_CHECKING:
     from botocore.model import Shape
 
 
-#: The most characters of a value a ValidationException shows: every real id, name and URI
-#: whole (the model's longest bounded strings are far shorter than a request may be), and never
-#: a 10 MB value echoed back in full.
-MAX_SHOWN_CHARS = 1024
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken constraint: where, what value, and the rule in the service's own words.
-
-    ``rule`` is the text AWS puts after "failed to satisfy constraint: ", e.g.
-    ``Member must have length less than or equal to 18``.
-    """
-
-    path: str
-    value: object
-    rule: str
-    shape: str
-    #: For a request value of the wrong JSON type: the SerializationException text the service
-    #: answers instead of any validation (``STRING_VALUE can not be converted to an Integer``).
-    unreadable: str | None = None
-
-    def service_message(self) -> str:
-        """The wording AWS services use in a ValidationException; a value longer than
-        ``MAX_SHOWN_CHARS`` is cut there (*choice*: an answer never echoes a huge value)."""
-        if self.value is None:
-            shown = "null"
-        else:
-            text = str(self.value)
-            cut = text if len(text) <= MAX_SHOWN_CHARS else f"{text[:MAX_SHOWN_CHARS]}..."
-            shown = f"'{cut}'"
-        return f"Value {shown} at '{self.path}' failed to satisfy constraint: {self.rule}"
-
-    def author_message(self) -> str:
-        """The wording for a test author: path, value, rule and the model shape."""
-        try:
-            shown = repr(self.value)
-        except RecursionError:  # a container nested deeper than repr goes: its outline
-            shown = reprlib.repr(self.value)
-        return (
-            f"{self.path}={shown} breaks the rule '{self.rule}'"
-            f" (botocore omics model, shape {self.shape})"
-        )
-
-
-def validation_message(violations: Sequence[Violation]) -> str:
-    count = len(violations)
-    noun = "error" if count == 1 else "errors"
-    details = "; ".join(v.service_message() for v in violations)
-    return f"{count} validation {noun} detected: {details}"
-
-
-Validator = Callable[[object, str], Sequence[Violation]]
 _NONE: Sequence[Violation] = ()
 
-#: How deep a document member (free-form JSON: StartRun's ``parameters``) may nest: dicts and
-#: lists inside one another, the document itself the first level. *Choice*: AWS documents no
-#: limit; a deeper one is refused, on requests as the service refuses a value, and in seeds.
-MAX_DOCUMENT_DEPTH = 100
 
 _PYTHON_TYPES: Mapping[str, tuple[type, ...]] = {
     "string": (str,),
@@ -132,8 +77,6 @@ def check_output(shape: Shape, value: object, path: str) -> list[Violation]:
 def _compile(shape: Shape, strict: bool) -> Validator:
     kind = shape.type_name
     if shape.metadata.get("document"):  # free-form JSON (run parameters, engine settings)
-        from pytest_omics_cache import _documents
-
         return _documents.validator(shape, strict)
     expected = _PYTHON_TYPES.get(kind)
     if expected is None or (not strict and kind in ("timestamp", "blob")):
@@ -287,10 +230,10 @@ def _timestamp_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) 
         if isinstance(value, datetime) and value.utcoffset() is not None:
             return _NONE
         if isinstance(value, str):
-            from pytest_omics_cache import _seed
+            from pytest_omics_cache import _clock
 
             try:
-                _seed.timestamp(value)
+                _clock.timestamp(value)
             except ValueError:
                 pass
             else:

@@ -121,7 +121,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if guard:
         _fixture.start_guard(config)
     if values:
-        _fixture.configure(config, values)
+        _fixture.configure(config, values, ini=_INI)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
