@@ -419,3 +419,43 @@ def test_a_child_started_with_subprocess_env_is_served_through_either_variable(
     assert [(call.operation, call.transport) for call in fake_omics.get_calls()] == [
         ("GetRunCache", "endpoint")
     ]
+
+
+@pytest.mark.fake_omics(assert_all_requests_served=False)
+@pytest.mark.parametrize(
+    ("host", "named"),
+    [
+        (b"omics.us-east-1.amazonaws.com", "omics.us-east-1.amazonaws.com"),
+        ("OMICS.US-EAST-1.AMAZONAWS.COM.", "OMICS.US-EAST-1.AMAZONAWS.COM."),
+        ("workflows-omics-fips.us-east-1.api.aws", "workflows-omics-fips.us-east-1.api.aws"),
+    ],
+    ids=["bytes", "upper-case-trailing-dot", "fips-dual-stack"],
+)
+def test_every_spelling_of_a_host_is_refused(
+    fake_omics: FakeOmics, attempts: list[object], host: str | bytes, named: str
+) -> None:
+    error = _refused(lambda: socket.getaddrinfo(host, "443"))
+
+    assert f"refused a connection to {named}:443, a HealthOmics host" in str(error)
+    assert fake_omics.get_call().params == {"host": named, "port": 443, "by": "test_socket_guard"}
+    assert attempts == []
+
+
+def test_the_session_guard_in_this_process_refuses_and_is_taken_out_exactly() -> None:
+    from pytest_omics_cache import _guard
+
+    before = _socket_state()
+    uninstall = _guard.install()
+    try:
+        with socket.socket() as sock:  # the guard's connect wrapper, with a host name
+            error = _refused(lambda: sock.connect(("omics.eu-west-2.amazonaws.com", 443)))
+        refused = _guard.take_refused()
+    finally:
+        uninstall()
+
+    assert "made by test_socket_guard while no fake was active, outside any test" in str(error)
+    assert str(error).endswith("(the guard: --fake-omics-guard / fake_omics_guard = true)")
+    assert refused == ["a connection to omics.eu-west-2.amazonaws.com:443 by test_socket_guard"]
+    assert _same(before, _socket_state())
+    with pytest.raises(network_guard.NetworkBlocked):  # inert again
+        socket.getaddrinfo("omics.eu-west-2.amazonaws.com", 443)
