@@ -116,6 +116,8 @@ class Activation:
         #: Unsets the active service: the first step of every stop, so no hook serves a
         #: request while the others are being taken out (late hooks included).
         self._deactivate: Step | None = None
+        #: The ``once`` keys of the late hooks applied (see _hook_late).
+        self._late: set[str] = set()
 
     def stop(self) -> None:
         """Put back every attribute the start changed. Stopping twice is a no-op."""
@@ -138,11 +140,16 @@ class Activation:
                 raise RuntimeError(f"the fake started by {self.origin} has stopped")
             self._undo.append(step)
 
-    def _hook_late(self, patches_of: Callable[[], list[Patch]]) -> None:
-        # Runs inside the import statement of the code under test, maybe in another thread.
+    def _hook_late(self, patches_of: Callable[[], list[Patch]], *, once: str | None = None) -> None:
+        # Runs inside the import statement of the code under test (or the first socket made:
+        # see _socket_guard), maybe in another thread. With ``once``, at most once per fake.
         with _lock:
             if _current is not self:  # a fake that stopped meanwhile
                 return
+            if once is not None:
+                if once in self._late:
+                    return
+                self._late.add(once)
             applied: Undo = []
             try:
                 _apply(patches_of(), applied)

@@ -80,17 +80,33 @@ class _Guard:
         if report.when == "teardown":
             refused = _guard.take_refused()
             # A test that already failed (most likely on the refusal itself) gets no second error.
-            if refused and report.passed and not item.stash.get(_GUARD_NOT_PASSED, False):
+            if (
+                refused
+                and report.passed
+                and not item.stash.get(_GUARD_NOT_PASSED, False)
+                and _requests_must_be_served(item)
+            ):
                 listing = "\n".join(f"  - {line}" for line in refused)
                 report.outcome = "failed"
                 report.longrepr = (
                     f"pytest-omics-cache's guard refused {len(refused)} omics request(s) made"
                     f" while no fake was active:\n{listing}\nThe code under test got"
-                    " UnservedRequestError for each (and caught it). Use the fake_omics fixture"
-                    " (or mock_omics) in this test, or run suites meant to reach AWS without the"
-                    " guard."
+                    " UnservedRequestError for each, and the test went on (it may have caught"
+                    " it). Use the fake_omics fixture (or mock_omics) in this test; if the"
+                    " refusal is intended, opt out with"
+                    " @pytest.mark.fake_omics(assert_all_requests_served=False) or the ini option"
+                    " fake_omics_assert_all_requests_served = false."
                 )
         return report
+
+
+def _requests_must_be_served(item: pytest.Item) -> bool:
+    """Whether the test (its marker, else the suite's ini) keeps assert_all_requests_served on."""
+    marker = item.get_closest_marker("fake_omics")
+    if marker is not None and "assert_all_requests_served" in marker.kwargs:
+        return bool(marker.kwargs["assert_all_requests_served"])
+    suite = item.config.stash.get(_SUITE_OPTIONS, None)
+    return suite is None or suite.assert_all_requests_served
 
 
 def start_guard(config: pytest.Config) -> None:

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import site
 import socket
 import sys
 import sysconfig
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from pytest_omics_cache import _hosts, _intercept
 from pytest_omics_cache._errors import UnservedRequestError
@@ -56,6 +58,14 @@ _PLUMBING = (
 )
 
 
+def _dotted(host: str) -> str:
+    """``host`` with the dots the socket module's IDNA codec also reads as dots (ideographic,
+    fullwidth, halfwidth) spelt as ".", as the name that would be looked up."""
+    if host.isascii():
+        return host
+    return host.replace("\u3002", ".").replace("\uff0e", ".").replace("\uff61", ".")
+
+
 def _omics_host(host: object) -> str | None:
     """``host`` if it names HealthOmics (given as str or bytes, as the socket module takes it)."""
     if isinstance(host, bytes):
@@ -63,7 +73,7 @@ def _omics_host(host: object) -> str | None:
             host = host.decode("idna")
         except UnicodeError:
             return None
-    if isinstance(host, str) and _hosts.region_of_host(host.rstrip(".")) is not None:
+    if isinstance(host, str) and _hosts.region_of_host(_dotted(host).rstrip(".")) is not None:
         return host
     return None
 
@@ -111,17 +121,12 @@ def _is_library(filename: str) -> bool:
 
 
 #: Who refuses for the session guard while it is on and no fake is active (a fake that is
-#: active refuses itself: ``_intercept._active.refuse_connection``).
-_session_refuse: Refuse | None = None
+#: active refuses itself: ``_intercept._active.refuse_connection``); a stack, the innermost
+#: last, for a guarded pytest run inside another (pytester).
+_session_refusers: list[Refuse] = []
 _hooked = False
 
 
-#: The activation whose socket.socket methods are wrapped, if any (see _wrap_for_the_fake).
-_wrapped_for: object = None
-
-
-#: The running activation, if any: ``_activation.current``, handed down by ``_activation`` when
-#: it is imported (so this module never imports the one that uses it).
 def _no_activation() -> Any:
     return None
 
@@ -142,35 +147,25 @@ def patches() -> list[tuple[object, str, object]]:
 def _wrap_for_the_fake() -> None:
     """Wrap the methods for the active fake, at the first socket made while it is active: a
     test that never makes one (every served transport) pays nothing for them. The activation
-    puts them back exactly when it stops, removing what ``socket.socket`` only inherited."""
-    global _wrapped_for
+    applies them once, under its lock (another thread may be stopping it), and puts them back
+    exactly when it stops, removing what ``socket.socket`` only inherited."""
     current = _current_activation()
-    if current is None or _wrapped_for is current:
-        return
-    _wrapped_for = current
-    current._hook_late(patches)
-
-    def forget() -> None:
-        global _wrapped_for
-        _wrapped_for = None
-
-    current.on_stop(forget)
+    if current is not None:
+        current._hook_late(patches, once="socket")
 
 
 def install(refuse: Refuse) -> Callable[[], None]:
     """Put the guard in place for the session guard, which refuses with ``refuse`` while no
     fake is active; returns what takes it out again, exactly."""
-    global _session_refuse
     ensure_audit_hook()
     sock = socket.socket
     before = [(name, vars(sock).get(name)) for name in ("connect", "send", "sendall")]
     for owner, name, wrapper in patches():
         setattr(owner, name, wrapper)
-    _session_refuse = refuse
+    _session_refusers.append(refuse)
 
     def undo() -> None:
-        global _session_refuse
-        _session_refuse = None
+        _session_refusers.remove(refuse)
         for name, original in before:
             if original is None:
                 delattr(sock, name)  # inherited from _socket.socket
@@ -198,14 +193,14 @@ def hooked() -> bool:
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     # Called for every audit event of the process: one dict lookup for all but four.
     kind = _EVENTS.get(event)
-    if kind is None or (_intercept._active is None and _session_refuse is None):
+    if kind is None or (_intercept._active is None and not _session_refusers):
         return
     if kind == 0:  # socket.getaddrinfo: (host, port, family, type, protocol)
         host, port = args[0], args[1]
     elif kind == 1:  # socket.gethostbyname: (host,), gethostbyname and gethostbyname_ex
         host, port = args[0], None
     elif kind == 2:  # socket.__new__: before any connect or send of a socket made now
-        if _wrapped_for is None and _session_refuse is None:
+        if not _session_refusers:  # the session guard's wrappers are in place already
             _wrap_for_the_fake()
         return
     else:  # socket.connect: (socket, address), connect_ex's after its own lookup
@@ -217,6 +212,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     if omics is not None:
         raise _refused(omics, port)
 
+
+#: The start of a request line meant for a proxy (matched on the first bytes of every send).
+_PROXY_LINE = re.compile(rb"CONNECT |[A-Z]{3,7} https?://")
 
 _EVENTS = {
     "socket.getaddrinfo": 0,
@@ -236,8 +234,8 @@ def _refused(host: str, port: object) -> UnservedRequestError:
     if service is not None:
         text = message(host, number, stack, where="while a fake was active")
         return service.refuse_connection(host, number, stack, text)
-    assert _session_refuse is not None  # the wrappers and the hook act only while one is on
-    return _session_refuse(host, number, stack)
+    # The wrappers and the hook act only while a fake or a session guard is on.
+    return _session_refusers[-1](host, number, stack)
 
 
 @functools.lru_cache(maxsize=8)
@@ -247,28 +245,43 @@ def _wrappers(connect: Any, send: Any, sendall: Any) -> tuple[Any, ...]:
     while no fake or guard is active."""
 
     def guarded_connect(self: socket.socket, address: Any) -> Any:
-        if type(address) is tuple and address and (_intercept._active or _session_refuse):
+        if type(address) is tuple and address and (_intercept._active or _session_refusers):
             omics = _omics_host(address[0])
             if omics is not None:
                 raise _refused(omics, address[1] if len(address) > 1 else None)
         return connect(self, address)
 
-    def tunnelled(data: Any) -> None:
-        # "CONNECT host:port HTTP/1.1": the proxy would connect to the host for the client.
-        target = bytes(data[8:520]).split(b" ", 1)[0].decode("latin-1")
-        host, _, port = target.rpartition(":")
+    def proxied(data: Any) -> None:
+        # A request line for a proxy: "CONNECT host:port HTTP/1.1" (the proxy would connect to
+        # the host for the client) or "GET http://host/path HTTP/1.1" (it would fetch it).
+        line = bytes(data[:1024]).split(b"\r\n", 1)[0].decode("latin-1")
+        parts = line.split(" ")
+        if len(parts) < 2:
+            return
+        target = parts[1]
+        if parts[0] == "CONNECT":
+            host, _, port = target.rpartition(":")
+        elif target.startswith(("http://", "https://")):
+            try:  # a target no URL parser reads is no request a proxy would carry out
+                split = urlsplit(target)
+                host = split.hostname or ""
+                port = str(split.port or (443 if split.scheme == "https" else 80))
+            except ValueError:
+                return
+        else:
+            return
         omics = _omics_host(host.strip("[]"))
         if omics is not None:
             raise _refused(omics, port)
 
     def guarded_send(self: socket.socket, data: Any, *args: Any) -> Any:
-        if data[:8] == b"CONNECT " and (_intercept._active or _session_refuse):
-            tunnelled(data)
+        if _PROXY_LINE.match(data[:24]) and (_intercept._active or _session_refusers):
+            proxied(data)
         return send(self, data, *args)
 
     def guarded_sendall(self: socket.socket, data: Any, *args: Any) -> Any:
-        if data[:8] == b"CONNECT " and (_intercept._active or _session_refuse):
-            tunnelled(data)
+        if _PROXY_LINE.match(data[:24]) and (_intercept._active or _session_refusers):
+            proxied(data)
         return sendall(self, data, *args)
 
     return guarded_connect, guarded_send, guarded_sendall

@@ -459,3 +459,91 @@ def test_the_session_guard_in_this_process_refuses_and_is_taken_out_exactly() ->
     assert _same(before, _socket_state())
     with pytest.raises(network_guard.NetworkBlocked):  # inert again
         socket.getaddrinfo("omics.eu-west-2.amazonaws.com", 443)
+
+
+@pytest.mark.fake_omics(assert_all_requests_served=False)
+def test_a_plain_http_proxy_is_never_asked_to_fetch_from_healthomics(fake_omics: FakeOmics) -> None:
+    with socket.socket() as proxy:
+        proxy.bind(("127.0.0.1", 0))
+        proxy.listen(1)
+        proxy.settimeout(5)
+        address = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": address}))
+
+        error = _refused(lambda: opener.open("http://omics.us-east-1.amazonaws.com/x", timeout=5))
+        accepted, _ = proxy.accept()
+        with accepted:
+            accepted.settimeout(1)
+            assert accepted.recv(1024) == b""
+
+    assert "refused a connection to omics.us-east-1.amazonaws.com:80" in str(error)
+
+
+@pytest.mark.fake_omics(assert_all_requests_served=False)
+def test_a_host_spelt_with_other_idna_dots_is_refused(
+    fake_omics: FakeOmics, attempts: list[object]
+) -> None:
+    host = "omics\u3002us-east-1\uff0eamazonaws\uff61com"
+
+    error = _refused(lambda: socket.getaddrinfo(host, 443))
+
+    assert f"refused a connection to {host}:443" in str(error)
+    assert attempts == []
+
+
+def test_a_socket_made_while_a_fake_stops_neither_fails_nor_stops_later_fakes_wrapping() -> None:
+    from pytest_omics_cache import _activation, _socket_guard
+
+    before = _socket_state()
+    with mock_omics():
+        activation = _activation.current()
+    assert activation is not None
+    # As a thread that made a socket just as the fake stopped: the late hook is a no-op.
+    activation._hook_late(_socket_guard.patches, once="socket")
+    assert _same(before, _socket_state())
+
+    with mock_omics():
+        socket.socket().close()
+        socket.socket().close()  # applied once per fake, not once per socket
+        wrapped = vars(socket.socket)["sendall"]
+        assert wrapped.__qualname__ == "_wrappers.<locals>.guarded_sendall"
+        assert wrapped.__closure__ is not None
+        inner = [cell.cell_contents for cell in wrapped.__closure__]
+        assert all(
+            getattr(f, "__qualname__", "") != "_wrappers.<locals>.guarded_sendall" for f in inner
+        )
+    assert _same(before, _socket_state())
+
+
+def test_a_guard_inside_a_guard_leaves_the_outer_one_refusing() -> None:
+    from pytest_omics_cache import _guard
+
+    outer = _guard.install()
+    try:
+        inner = _guard.install()
+        inner()
+        error = _refused(lambda: socket.getaddrinfo("omics.us-west-2.amazonaws.com", 443))
+        _guard.take_refused()
+    finally:
+        outer()
+
+    assert "while no fake was active" in str(error)
+
+
+def test_a_refusal_under_the_session_guard_can_be_intended(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import http.client
+
+        import pytest
+
+        from pytest_omics_cache import UnservedRequestError
+
+
+        @pytest.mark.fake_omics(assert_all_requests_served=False)
+        def test_expects_the_refusal():
+            with pytest.raises(UnservedRequestError):
+                http.client.HTTPSConnection("omics.us-west-2.amazonaws.com").request("GET", "/")
+        """
+    )
+    pytester.runpytest("-p", "no:randomly", "--fake-omics-guard").assert_outcomes(passed=1)
