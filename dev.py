@@ -198,7 +198,7 @@ def mutate(extra: list[str]) -> None:
 
         # mutmut makes every mutant and maps the tests on its first run, but runs only when
         # given a name that matches: this first run tests the call log's few mutants.
-        _run(mutmut, "run", "pytest_omics_cache._calls.*", env=env)
+        _run(mutmut, "run", "pytest_omics_cache._core.calls.*", env=env)
         every = sorted(_mutant_statuses(mutmut, env))
         names = sorted(random.Random(20261130).sample(every, min(sample, len(every))))
         _run(mutmut, "run", *names, env=env)

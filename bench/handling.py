@@ -41,7 +41,7 @@ def _child(only: str) -> None:
     import percall
 
     from pytest_omics_cache import FakeOmics
-    from pytest_omics_cache._protocol import WireRequest
+    from pytest_omics_cache._wire.protocol import WireRequest
 
     fake = FakeOmics(max_run_caches=10**9)
     for name, (operation, call) in percall.cases(fake, 4 * CALLS).items():

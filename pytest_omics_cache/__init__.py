@@ -9,14 +9,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_omics_cache._calls import Call
-    from pytest_omics_cache._canned import CannedResponse
-    from pytest_omics_cache._errors import UnservedRequestError
-    from pytest_omics_cache._fake import FakeOmics
-    from pytest_omics_cache._injections import Injection
-    from pytest_omics_cache._mock import mock_omics
-    from pytest_omics_cache._run_store import RunScript
-    from pytest_omics_cache._types import CacheBehavior, RunCache, RunCacheStatus
+    from pytest_omics_cache._api.fake import FakeOmics
+    from pytest_omics_cache._api.mock import mock_omics
+    from pytest_omics_cache._core.calls import Call
+    from pytest_omics_cache._core.errors import UnservedRequestError
+    from pytest_omics_cache._core.injections import Injection
+    from pytest_omics_cache._resources.canned.store import CannedResponse
+    from pytest_omics_cache._resources.run_caches.types import (
+        CacheBehavior,
+        RunCache,
+        RunCacheStatus,
+    )
+    from pytest_omics_cache._resources.runs.store import RunScript
 
 __all__ = [
     "CacheBehavior",
@@ -34,16 +38,16 @@ __all__ = [
 # Where each public name lives. They are imported on first use: pytest imports this package for
 # the plugin in every run of every suite, used or not, and that must cost nothing.
 _HOMES = {
-    "CacheBehavior": "_types",
-    "Call": "_calls",
-    "CannedResponse": "_canned",
-    "FakeOmics": "_fake",
-    "Injection": "_injections",
-    "RunCache": "_types",
-    "RunCacheStatus": "_types",
-    "RunScript": "_run_store",
-    "UnservedRequestError": "_errors",
-    "mock_omics": "_mock",
+    "CacheBehavior": "_resources.run_caches.types",
+    "Call": "_core.calls",
+    "CannedResponse": "_resources.canned.store",
+    "FakeOmics": "_api.fake",
+    "Injection": "_core.injections",
+    "RunCache": "_resources.run_caches.types",
+    "RunCacheStatus": "_resources.run_caches.types",
+    "RunScript": "_resources.runs.store",
+    "UnservedRequestError": "_core.errors",
+    "mock_omics": "_api.mock",
 }
 
 

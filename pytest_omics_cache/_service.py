@@ -2,7 +2,7 @@
 identify the operation and region -> read and validate parameters -> handler -> HTTP response.
 
 The handler is the resource module's that serves the operation (``HANDLERS``); any other
-operation is answered by the responses the test queued with ``add_response`` (``_canned``).
+operation is answered by the responses the test queued with ``add_response`` (the canned resource).
 """
 
 from __future__ import annotations
@@ -12,25 +12,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_omics_cache import (
-    _answers,
-    _canned,
-    _hosts,
-    _protocol,
-    _run_caches,
-    _runs,
-    _tags,
-    _validate,
-)
-from pytest_omics_cache._calls import CallLog
-from pytest_omics_cache._canned import CannedResponses
-from pytest_omics_cache._errors import UnservedRequestError
-from pytest_omics_cache._handlers import Backend, Caller, Handler, ServiceError, Unserved
-from pytest_omics_cache._injections import Injections, default_message
-from pytest_omics_cache._options import Options
-from pytest_omics_cache._readings import Reading, Readings
-from pytest_omics_cache._registry import Registry
-from pytest_omics_cache._run_store import RunStore
+from pytest_omics_cache._core.calls import CallLog
+from pytest_omics_cache._core.errors import UnservedRequestError
+from pytest_omics_cache._core.handlers import Backend, Caller, Handler, ServiceError, Unserved
+from pytest_omics_cache._core.injections import Injections, default_message
+from pytest_omics_cache._core.options import Options
+from pytest_omics_cache._core.readings import Reading, Readings
+from pytest_omics_cache._resources.canned import store as _canned
+from pytest_omics_cache._resources.canned.store import CannedResponses
+from pytest_omics_cache._resources.run_caches import handlers as _run_caches
+from pytest_omics_cache._resources.run_caches.store import Registry
+from pytest_omics_cache._resources.runs import handlers as _runs
+from pytest_omics_cache._resources.runs.store import RunStore
+from pytest_omics_cache._resources.tags import handlers as _tags
+from pytest_omics_cache._wire import answers as _answers
+from pytest_omics_cache._wire import hosts as _hosts
+from pytest_omics_cache._wire import protocol as _protocol
+from pytest_omics_cache._wire import validate as _validate
 
 #: Every operation a resource module serves, and its handler.
 HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_runs.HANDLERS, **_tags.HANDLERS}

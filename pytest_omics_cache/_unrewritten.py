@@ -36,14 +36,32 @@ def skip() -> None:
     hook_type = getattr(rewrite, "AssertionRewritingHook", None)
     if hook_type is None:
         return  # not inside pytest: there is no hook to avoid
-    names = [
-        f"{_PACKAGE}.{entry[:-3]}"
-        for entry in os.listdir(os.path.dirname(__file__))
-        if entry.endswith(".py") and entry != "__init__.py"
-    ]
+    names = _module_names()
     for finder in sys.meta_path:
         cache = getattr(finder, "_marked_for_rewrite_cache", None)
         if isinstance(finder, hook_type) and isinstance(cache, dict):
             for name in names:
                 # A name pytest has already decided on keeps its decision.
                 cache.setdefault(name, False)
+
+
+def _module_names() -> list[str]:
+    """Every module and subpackage of this package by its dotted name, read off the file system:
+    ``pkgutil.walk_packages`` would import each subpackage to find its path, the very imports
+    this is meant to hand to Python before pytest sees them."""
+    root = os.path.dirname(__file__)
+    names = []
+    for folder, subfolders, files in os.walk(root):
+        # Packages only: not __pycache__, nor anything else without an __init__.
+        subfolders[:] = [
+            name for name in subfolders if os.path.isfile(os.path.join(folder, name, "__init__.py"))
+        ]
+        relative = os.path.relpath(folder, root)
+        prefix = _PACKAGE if relative == "." else f"{_PACKAGE}.{relative.replace(os.sep, '.')}"
+        for entry in files:
+            if entry == "__init__.py":
+                if prefix != _PACKAGE:
+                    names.append(prefix)
+            elif entry.endswith(".py"):
+                names.append(f"{prefix}.{entry[:-3]}")
+    return names

@@ -3,7 +3,7 @@
 pytest imports this module in every run of every suite that has the plugin installed, used or
 not, and through its assertion-rewriting import, which costs by the size of the module (see
 ``_unrewritten``). So it holds only what every run needs, and imports nothing of the fake at load
-time: ``_fixture`` (and with it the fake, the botocore model and the transports) is imported the
+time: ``_api.fixture`` (and with it the fake, the botocore model and the transports) is imported the
 first time a test asks for ``fake_omics``, an ini option is set, or the guard is on. It has no
 assertions for pytest to rewrite either (PYTEST_DONT_REWRITE), which spares every run that work.
 """
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # names for annotations only: each name here costs every run 
     from collections.abc import Callable, Iterator
     from typing import Literal
 
-    from pytest_omics_cache._fake import FakeOmics
+    from pytest_omics_cache._api.fake import FakeOmics
 
 # One ini option per field of Options: name, type, help, and the default as the ini holds it
 # (a test checks these defaults against Options' own).
@@ -88,7 +88,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-#: What puts botocore's Session back at unconfigure (see ``_omics_clients``).
+#: What puts botocore's Session back at unconfigure (see ``_transports.clients``).
 # (Not StashKey["..."]: subscripting with a string compiles it, a cost to every run.)
 _UNDO_OMICS_CLIENTS: pytest.StashKey[Callable[[], None]] = pytest.StashKey()
 
@@ -116,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from pytest_omics_cache import _unrewritten
 
     _unrewritten.skip()  # before the first import of the fake's modules
-    from pytest_omics_cache import _fixture
+    from pytest_omics_cache._api import fixture as _fixture
 
     if guard:
         _fixture.start_guard(config)
@@ -145,7 +145,7 @@ def _defer_omics_client_set_up(config: pytest.Config) -> None:
         from pytest_omics_cache import _unrewritten
 
         _unrewritten.skip()  # before the first import of the fake's modules
-        from pytest_omics_cache import _omics_clients
+        from pytest_omics_cache._transports import clients as _omics_clients
 
         undone.append(_omics_clients.install())
 
@@ -156,7 +156,7 @@ def _defer_omics_client_set_up(config: pytest.Config) -> None:
         from pytest_omics_cache import _unrewritten
 
         _unrewritten.skip()
-        from pytest_omics_cache._on_import import ImportWatcher
+        from pytest_omics_cache._transports.on_import import ImportWatcher
 
         return ImportWatcher({name: install}).find_spec(name, path, target)  # type: ignore[arg-type]
 
@@ -176,6 +176,6 @@ def fake_omics(request: pytest.FixtureRequest) -> Iterator[FakeOmics]:
     from pytest_omics_cache import _unrewritten
 
     _unrewritten.skip()  # before the first import of the fake's modules
-    from pytest_omics_cache import _fixture
+    from pytest_omics_cache._api import fixture as _fixture
 
     yield from _fixture.fake_omics(request)

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from pytest_omics_cache import FakeOmics, _model
-from pytest_omics_cache._endpoint_reading import ERROR_CODES
+from pytest_omics_cache import FakeOmics
+from pytest_omics_cache._transports.endpoint.reading import ERROR_CODES
+from pytest_omics_cache._wire import model as _model
 
 #: Long enough for any answer on a loaded machine; short enough that a missing one fails fast.
 CLIENT_TIMEOUT = 10.0

@@ -55,7 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # in the order they were added, so while a fake is active its guard refuses a HealthOmics
     # host first (UnservedRequestError), and this one stops whatever that let through, before
     # the lookup or connection is made. A wrapper of socket.getaddrinfo would run before both.
-    from pytest_omics_cache import _socket_guard
+    from pytest_omics_cache._transports import socket_guard as _socket_guard
 
     _socket_guard.ensure_audit_hook()
     sys.addaudithook(_backstop)

@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from pytest_omics_cache import _patterns
+from pytest_omics_cache._wire import patterns as _patterns
 
 _MOMENTS = st.datetimes(
     min_value=datetime(2000, 1, 1),

@@ -22,8 +22,9 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pytest_omics_cache import FakeOmics, UnservedRequestError, _protocol, mock_omics
+from pytest_omics_cache import FakeOmics, UnservedRequestError, mock_omics
 from pytest_omics_cache._service import HANDLERS, OmicsService
+from pytest_omics_cache._wire import protocol as _protocol
 
 SETTINGS = settings(
     max_examples=150,

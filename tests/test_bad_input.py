@@ -29,7 +29,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from pytest_omics_cache import FakeOmics
-from pytest_omics_cache._calls import Call
+from pytest_omics_cache._core.calls import Call
 
 BASE = "https://workflows-omics.us-east-1.amazonaws.com"
 #: What goes on the wire is what the test gives; one attempt, so each case is one call.

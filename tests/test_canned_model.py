@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapes import from_shape
 
-from pytest_omics_cache import _patterns, mock_omics
+from pytest_omics_cache import mock_omics
 from pytest_omics_cache._service import HANDLERS
+from pytest_omics_cache._wire import patterns as _patterns
 
 MODEL = botocore.session.get_session().get_service_model("omics")
 CLIENT = botocore.session.get_session().create_client("omics", region_name="us-east-1")

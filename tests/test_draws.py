@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from pytest_omics_cache import FakeOmics
-from pytest_omics_cache._draws import OPENING, Draws, uuid4_text
+from pytest_omics_cache._core.draws import OPENING, Draws, uuid4_text
 
 
 def _bits(generator: random.Random) -> int:

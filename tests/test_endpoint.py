@@ -23,7 +23,7 @@ import pytest
 from teardowns import checked_at_exit
 
 from pytest_omics_cache import FakeOmics, mock_omics
-from pytest_omics_cache._intercept import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+from pytest_omics_cache._transports.botocore import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 
 pytest_plugins = ["pytester"]
 

@@ -28,8 +28,10 @@ from http_answers import (
 )
 from teardowns import checked_at_exit
 
-from pytest_omics_cache import FakeOmics, _endpoint, _endpoint_reading
-from pytest_omics_cache._endpoint_reading import quoted
+from pytest_omics_cache import FakeOmics
+from pytest_omics_cache._transports.endpoint import reading as _endpoint_reading
+from pytest_omics_cache._transports.endpoint import server as _endpoint
+from pytest_omics_cache._transports.endpoint.reading import quoted
 
 _MODEL = botocore.session.get_session().get_service_model("omics")
 CREATE = json.dumps({"cacheS3Location": "s3://limits-bucket/c", "requestId": "r1"}).encode()

@@ -17,7 +17,8 @@ from botocore.config import Config
 from botocore.retries.bucket import TokenBucket
 from botocore.retries.quota import RetryQuota
 
-from pytest_omics_cache import FakeOmics, Injection, _model
+from pytest_omics_cache import FakeOmics, Injection
+from pytest_omics_cache._wire import model as _model
 
 SESSION = botocore.session.get_session()
 MODEL = SESSION.get_service_model("omics")

@@ -31,8 +31,10 @@ from botocore.session import Session
 from botocore.signers import RequestSigner
 from moto import mock_aws
 
-from pytest_omics_cache import FakeOmics, UnservedRequestError, _activation, _hosts, mock_omics
-from pytest_omics_cache._on_import import ImportWatcher
+from pytest_omics_cache import FakeOmics, UnservedRequestError, mock_omics
+from pytest_omics_cache._transports import activation as _activation
+from pytest_omics_cache._transports.on_import import ImportWatcher
+from pytest_omics_cache._wire import hosts as _hosts
 
 REAL_LOOKING_KEY = "AKIAIOSFODNN7EXAMPLE"
 
@@ -361,7 +363,7 @@ def _one_region_per_partition(*, with_omics: bool) -> list[str]:
     """A real region of each partition HealthOmics is (``with_omics``) or is not available in
     (per botocore's endpoint data): in one the fake serves, in the other it refuses as AWS
     would; either way nothing leaves the machine."""
-    from pytest_omics_cache import _model
+    from pytest_omics_cache._wire import model as _model
 
     loader = _model.loader()
     regions = [sorted(p["regions"]) for p in loader.load_data("partitions")["partitions"]]
@@ -697,7 +699,7 @@ def test_query_integers_are_ascii_digits_only(fake_omics: FakeOmics, raw: str) -
 
 
 def test_stopping_unsets_the_service_before_any_hook_is_taken_out() -> None:
-    from pytest_omics_cache import _intercept
+    from pytest_omics_cache._transports import botocore as _intercept
 
     seen: list[object] = []
 

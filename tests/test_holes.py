@@ -11,7 +11,10 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from pytest_omics_cache import FakeOmics, _injections, _model, _protocol
+from pytest_omics_cache import FakeOmics
+from pytest_omics_cache._core import injections as _injections
+from pytest_omics_cache._wire import model as _model
+from pytest_omics_cache._wire import protocol as _protocol
 
 BASE = "https://workflows-omics.us-east-1.amazonaws.com"
 
@@ -124,7 +127,7 @@ def test_a_page_token_never_starts_with_a_dash(
     fake_omics: FakeOmics, omics: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The AWS CLI reads `--starting-token -abc` as a missing value and a new option.
-    from pytest_omics_cache import _handlers
+    from pytest_omics_cache._core import handlers as _handlers
 
     monkeypatch.setattr(_handlers.secrets, "token_urlsafe", lambda _: "-" + "x" * 23)
     for _ in range(2):

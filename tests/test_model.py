@@ -7,7 +7,9 @@ from typing import Any
 import botocore.session
 import pytest
 
-from pytest_omics_cache import _model, _patterns, _validate
+from pytest_omics_cache._wire import model as _model
+from pytest_omics_cache._wire import patterns as _patterns
+from pytest_omics_cache._wire import validate as _validate
 
 MODEL = botocore.session.get_session().get_service_model("omics")
 RUN_CACHE_OPERATIONS = (

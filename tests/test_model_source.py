@@ -24,7 +24,7 @@ CLIENT = boto3.client("omics", region_name="us-east-1")
 
 
 def test_shared(fake_omics):
-    from pytest_omics_cache import _model
+    from pytest_omics_cache._wire import model as _model
 
     _serves(fake_omics, CLIENT)
     loader = boto3.DEFAULT_SESSION._session.get_component("data_loader")
@@ -48,7 +48,7 @@ import botocore.session
 
 
 def test_own(fake_omics):
-    from pytest_omics_cache import _model
+    from pytest_omics_cache._wire import model as _model
 
     client = botocore.session.get_session().create_client("omics", region_name="us-east-1")
     _serves(fake_omics, client)
@@ -77,7 +77,7 @@ boto3.DEFAULT_SESSION = types.SimpleNamespace(_session=BROKEN)
 
 
 def test_fallback(fake_omics):
-    from pytest_omics_cache import _model
+    from pytest_omics_cache._wire import model as _model
 
     client = botocore.session.get_session().create_client("omics", region_name="us-east-1")
     _serves(fake_omics, client)

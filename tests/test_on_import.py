@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_omics_cache._on_import import ImportWatcher
+from pytest_omics_cache._transports.on_import import ImportWatcher
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_omics_cache import _patterns
+from pytest_omics_cache._wire import patterns as _patterns
 
 MODEL = botocore.session.get_session().get_service_model("omics")
 

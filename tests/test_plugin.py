@@ -433,7 +433,7 @@ def test_ini_defaults_are_the_options_defaults() -> None:
     from dataclasses import fields
 
     from pytest_omics_cache import plugin
-    from pytest_omics_cache._options import Options
+    from pytest_omics_cache._core.options import Options
 
     for field in fields(Options):
         ini_default = plugin._INI[field.name][3]
@@ -448,7 +448,7 @@ def test_the_keywords_are_the_options(factory: str) -> None:
     from dataclasses import fields
 
     import pytest_omics_cache
-    from pytest_omics_cache._options import Options
+    from pytest_omics_cache._core.options import Options
 
     parameters = inspect.signature(getattr(pytest_omics_cache, factory)).parameters
 
@@ -460,7 +460,7 @@ def test_the_keywords_are_the_options(factory: str) -> None:
 
 def test_a_fake_made_from_options_has_them_all() -> None:
     from pytest_omics_cache import FakeOmics
-    from pytest_omics_cache._options import Options
+    from pytest_omics_cache._core.options import Options
 
     options = Options(
         region="eu-west-1",
@@ -540,7 +540,7 @@ def test_optional_transports_are_hooked_when_the_code_under_test_imports_them(
         """
         import sys
 
-        from pytest_omics_cache._on_import import ImportWatcher
+        from pytest_omics_cache._transports.on_import import ImportWatcher
 
         OPTIONAL = ("requests", "responses", "aiobotocore")
 

@@ -14,11 +14,14 @@ from botocore.awsrequest import AWSPreparedRequest
 from botocore.model import Shape
 from requests.structures import CaseInsensitiveDict
 
-from pytest_omics_cache import FakeOmics, UnservedRequestError, _answers, _intercept, _protocol
-from pytest_omics_cache._calls import CallLog
-from pytest_omics_cache._options import Options
-from pytest_omics_cache._registry import Registry
+from pytest_omics_cache import FakeOmics, UnservedRequestError
+from pytest_omics_cache._core.calls import CallLog
+from pytest_omics_cache._core.options import Options
+from pytest_omics_cache._resources.run_caches.store import Registry
 from pytest_omics_cache._service import OmicsService
+from pytest_omics_cache._transports import botocore as _intercept
+from pytest_omics_cache._wire import answers as _answers
+from pytest_omics_cache._wire import protocol as _protocol
 
 MODEL = botocore.session.get_session().get_service_model("omics")
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pytest_omics_cache import FakeOmics
-from pytest_omics_cache._protocol import WireRequest
-from pytest_omics_cache._readings import Reading, Readings
+from pytest_omics_cache._core.readings import Reading, Readings
+from pytest_omics_cache._wire.protocol import WireRequest
 
 ROLE = "arn:aws:iam::123456789012:role/omics-runs"
 

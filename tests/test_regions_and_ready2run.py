@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from teardowns import checked_at_exit
 
 from pytest_omics_cache import FakeOmics, mock_omics
-from pytest_omics_cache._model import loader
+from pytest_omics_cache._wire.model import loader
 
 pytest_plugins = ["pytester"]
 
@@ -104,7 +104,7 @@ def _signed_get(url: str, region: str) -> requests.Response:
 
 
 def test_the_regions_are_botocores_endpoint_data() -> None:
-    from pytest_omics_cache import _hosts
+    from pytest_omics_cache._wire import hosts as _hosts
 
     assert ", ".join(_hosts.omics_regions()) == AVAILABLE
     assert {"us-east-1", "us-west-2", "eu-west-1"} <= set(_hosts.omics_regions())

@@ -292,7 +292,7 @@ def test_ugbio_omics_style_code_runs_end_to_end(fake_omics: FakeOmics, omics: An
 
 
 def test_a_seeded_id_is_never_given_to_a_started_run(fake_omics: FakeOmics, omics: Any) -> None:
-    from pytest_omics_cache._run_store import RunStore
+    from pytest_omics_cache._resources.runs.store import RunStore
 
     first = RunStore().new_id()  # the id a fresh fake hands out first
     fake_omics.add_run(id=first, name="seeded")

@@ -10,8 +10,8 @@ import pytest
 from botocore.config import Config
 
 from pytest_omics_cache import FakeOmics
-from pytest_omics_cache._handlers import Caller
-from pytest_omics_cache._runs import run_arn
+from pytest_omics_cache._core.handlers import Caller
+from pytest_omics_cache._resources.runs.handlers import run_arn
 
 ROLE = "arn:aws:iam::123456789012:role/omics-runs"
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from pytest_omics_cache import FakeOmics, _model
+from pytest_omics_cache import FakeOmics
+from pytest_omics_cache._wire import model as _model
 
 
 def test_defaults(fake_omics: FakeOmics) -> None:

@@ -104,7 +104,7 @@ class _Signed:
 
 @time_machine.travel("2026-03-04T05:06:07Z", tick=False)
 def test_real_signatures_are_botocores_computation(make_client: Any) -> None:
-    from pytest_omics_cache._intercept import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
+    from pytest_omics_cache._transports.botocore import FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 
     with mock_omics(real_signatures=True) as fake:
         client = make_client()

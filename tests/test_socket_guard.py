@@ -442,7 +442,7 @@ def test_every_spelling_of_a_host_is_refused(
 
 
 def test_the_session_guard_in_this_process_refuses_and_is_taken_out_exactly() -> None:
-    from pytest_omics_cache import _guard
+    from pytest_omics_cache._transports import guard as _guard
 
     before = _socket_state()
     uninstall = _guard.install()
@@ -492,7 +492,8 @@ def test_a_host_spelt_with_other_idna_dots_is_refused(
 
 
 def test_a_socket_made_while_a_fake_stops_neither_fails_nor_stops_later_fakes_wrapping() -> None:
-    from pytest_omics_cache import _activation, _socket_guard
+    from pytest_omics_cache._transports import activation as _activation
+    from pytest_omics_cache._transports import socket_guard as _socket_guard
 
     before = _socket_state()
     with mock_omics():
@@ -516,7 +517,7 @@ def test_a_socket_made_while_a_fake_stops_neither_fails_nor_stops_later_fakes_wr
 
 
 def test_a_guard_inside_a_guard_leaves_the_outer_one_refusing() -> None:
-    from pytest_omics_cache import _guard
+    from pytest_omics_cache._transports import guard as _guard
 
     outer = _guard.install()
     try:

@@ -1,0 +1,1 @@
+"""Canned answers: what ``add_response`` queues for an operation no resource serves."""

@@ -1,0 +1,2 @@
+"""Runs and their tasks: state and lifecycle (``store``), the run handlers (``handlers``) and their
+part of ``FakeOmics`` (``api``)."""

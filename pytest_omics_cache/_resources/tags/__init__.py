@@ -1,0 +1,1 @@
+"""Tags on any resource the catalog registers as taggable (``handlers``)."""
