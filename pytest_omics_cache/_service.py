@@ -1,8 +1,8 @@
 """The one request path every transport shares:
 identify the operation and region -> read and validate parameters -> handler -> HTTP response.
 
-The handler is the resource module's that serves the operation (``HANDLERS``); any other
-operation is answered by the responses the test queued with ``add_response`` (the canned resource).
+The handler is the one the catalog lists for the operation (``_resources.catalog``): a
+resource's, or for any other operation the responses the test queued with ``add_response``.
 """
 
 from __future__ import annotations
@@ -14,26 +14,17 @@ from typing import Any
 
 from pytest_omics_cache._core.calls import CallLog
 from pytest_omics_cache._core.errors import UnservedRequestError
-from pytest_omics_cache._core.handlers import Backend, Caller, Handler, ServiceError, Unserved
+from pytest_omics_cache._core.handlers import Backend, Caller, ServiceError, Unserved
 from pytest_omics_cache._core.injections import Injections, default_message
-from pytest_omics_cache._core.options import Options
 from pytest_omics_cache._core.readings import Reading, Readings
-from pytest_omics_cache._resources.canned import store as _canned
-from pytest_omics_cache._resources.canned.store import CannedResponses
-from pytest_omics_cache._resources.run_caches import handlers as _run_caches
-from pytest_omics_cache._resources.run_caches.store import Registry
-from pytest_omics_cache._resources.runs import handlers as _runs
-from pytest_omics_cache._resources.runs.store import RunStore
-from pytest_omics_cache._resources.tags import handlers as _tags
+from pytest_omics_cache._resources import catalog
 from pytest_omics_cache._wire import answers as _answers
 from pytest_omics_cache._wire import hosts as _hosts
 from pytest_omics_cache._wire import protocol as _protocol
 from pytest_omics_cache._wire import validate as _validate
 
-#: Every operation a resource module serves, and its handler.
-HANDLERS: Mapping[str, Handler] = {**_run_caches.HANDLERS, **_runs.HANDLERS, **_tags.HANDLERS}
-#: Which resources have tags, by the type their ARNs name.
-_tags.KINDS.update(runCache=_run_caches.TAGGABLE, run=_runs.TAGGABLE)
+#: Every operation a resource serves, and its handler (the catalog's).
+HANDLERS = catalog.HANDLERS
 
 
 class InjectedFault(Exception):
@@ -59,19 +50,20 @@ class NoOmicsInRegion(InjectedFault):
 # State, not a value: no generated __eq__ or __repr__, which would double its import cost.
 @dataclass(repr=False, eq=False)
 class OmicsService:
-    registry: Registry
+    """One fake's service: its resources' state (``backend``, see ``_resources.catalog``), its
+    call log and injections, and the sleeps botocore asked for and the transports skipped."""
+
+    backend: Backend
     calls: CallLog
-    options: Options
     injections: Injections = field(default_factory=Injections)
     #: Backoff delays botocore asked to sleep between retries (and that were skipped).
     retry_delays: list[float] = field(default_factory=list)
-    canned: CannedResponses = field(default_factory=CannedResponses)
-    runs: RunStore = field(default_factory=RunStore)
     #: Delays botocore's waiters asked to sleep between polls (and that were skipped).
     waiter_delays: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._backend = Backend(self.registry, self.options, self.canned, self.runs)
+        self.options = self.backend.options
+        self._backend = self.backend
         self._readings = Readings()
         self._callers: dict[str, Caller] = {}
 
@@ -158,7 +150,7 @@ class OmicsService:
                 )
             )
         name = routed.operation.name
-        handler = HANDLERS.get(name) or _canned.handler_for(name)
+        handler = catalog.handler(name)
         try:
             params = _protocol.parse_params(routed, request)
         except _protocol.MalformedRequest as malformed:

@@ -17,7 +17,7 @@ from requests.structures import CaseInsensitiveDict
 from pytest_omics_cache import FakeOmics, UnservedRequestError
 from pytest_omics_cache._core.calls import CallLog
 from pytest_omics_cache._core.options import Options
-from pytest_omics_cache._resources.run_caches.store import Registry
+from pytest_omics_cache._resources import catalog
 from pytest_omics_cache._service import OmicsService
 from pytest_omics_cache._transports import botocore as _intercept
 from pytest_omics_cache._wire import answers as _answers
@@ -170,7 +170,7 @@ def test_request_region(url: str, headers: dict[str, str], region: str) -> None:
 
 
 def _service() -> OmicsService:
-    return OmicsService(Registry(), CallLog(), Options())
+    return OmicsService(catalog.new_backend(Options()), CallLog())
 
 
 def test_the_service_routes_requests_that_name_no_operation() -> None:

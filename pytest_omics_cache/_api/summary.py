@@ -26,11 +26,10 @@ def _ids(ids: Sequence[str]) -> str:
 def summary(
     *,
     calls: Sequence[Call],
-    caches: Iterable[tuple[str, str, str]],
-    runs: Iterable[tuple[str, str, str]],
+    held: Iterable[tuple[str, Iterable[tuple[str, str, str]]]],
     unfired: Sequence[Injection | CannedResponse],
 ) -> str:
-    """``caches`` and ``runs`` are (account, region, id) of what the fake holds."""
+    """``held`` is what the fake holds: per kind ("run cache"), (account, region, id) of each."""
     lines: list[str] = []
     if calls:
         lines.append(f"calls served ({len(calls)}):")
@@ -39,13 +38,13 @@ def summary(
             lines.append(f"  ... and {len(calls) - _MAX_CALLS} more")
     else:
         lines.append("calls served: none")
-    held: dict[tuple[str, str], dict[str, list[str]]] = {}
-    for kind, items in (("run cache", caches), ("run", runs)):
+    where: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for kind, items in held:
         for account, region, item_id in items:
-            held.setdefault((account, region), {}).setdefault(kind, []).append(item_id)
-    if held:
+            where.setdefault((account, region), {}).setdefault(kind, []).append(item_id)
+    if where:
         lines.append("registry:")
-        for (account, region), kinds in sorted(held.items()):
+        for (account, region), kinds in sorted(where.items()):
             parts = [f"{len(ids)} {kind}(s): {_ids(ids)}" for kind, ids in kinds.items()]
             lines.append(f"  account {account}, region {region}: " + "; ".join(parts))
     else:
@@ -60,7 +59,7 @@ def summary(
     # The mistake that costs most time: the code asks in one region or account, the test seeded
     # another. Said whenever something is held where no request came from.
     asked = {(c.account, c.region) for c in calls if c.operation}
-    unasked = sorted(set(held) - asked)
+    unasked = sorted(set(where) - asked)
     if asked and unasked:
         came = "; ".join(f"account {a}, region {r}" for a, r in sorted(asked))
         idle = "; ".join(f"account {a}, region {r}" for a, r in unasked)

@@ -1,24 +1,29 @@
-"""What every resource's handlers share: the state they work on, who is calling, and how they
-answer (a body, or a service error, or "not mine to answer").
+"""The handler contract every resource follows: who is calling, the state handlers work on, and
+how they answer (a body, or a service error, or "not mine to answer").
 
-A handler gets the fake's state, the caller's account and region and the request's parameters
-(already checked against the model) and returns the JSON body to send (or a whole
-``WireResponse``), or raises :class:`ServiceError` or :class:`Unserved`.
+A handler gets the fake's state (:class:`Backend`), the caller's account and region and the
+request's parameters (already checked against the model) and returns the JSON body to send (or a
+whole ``WireResponse``), or raises :class:`ServiceError` or :class:`Unserved`. One paging token
+scheme (:func:`page_token`) and one error scheme serve every resource.
+
+The backend holds each resource's store by its type and names none of them: the catalog
+(``_resources.catalog``) builds it, and registers what one resource may ask of another
+(:class:`Kind`: find a resource by id, read and change its tags, which of a resource's users
+hold it), so no resource imports another.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 if TYPE_CHECKING:
     from pytest_omics_cache._core.options import Options
-    from pytest_omics_cache._resources.canned.store import CannedResponses
-    from pytest_omics_cache._resources.run_caches.store import Registry
-    from pytest_omics_cache._resources.runs.store import RunStore
     from pytest_omics_cache._wire.protocol import WireResponse
+
+_Store = TypeVar("_Store")
 
 
 def page_token() -> str:
@@ -47,16 +52,70 @@ class Caller(NamedTuple):
     region: str
 
 
-# State, not a value: no generated __eq__ or __repr__, which would double its import cost.
-@dataclass(repr=False, eq=False)
-class Backend:
-    """What handlers work on: the registry of run caches, the runs, the canned responses and
-    the fake's options."""
+class Taggable(NamedTuple):
+    """How the tags of one kind of resource are read and replaced, given its id."""
 
-    registry: Registry
-    options: Options
-    canned: CannedResponses
-    runs: RunStore
+    #: The tags of the caller's resource ``id``, or the service's 404.
+    read: Callable[[Backend, Caller, str], Mapping[str, str]]
+    #: Replace them by ``change(current tags)``; the service's 404 if it does not exist.
+    change: Callable[[Backend, Caller, str, Callable[[dict[str, str]], dict[str, str]]], None]
+
+
+class Kind(NamedTuple):
+    """What one kind of resource lets the others ask of it, under the type its ARNs name
+    (``runCache``, ``run``)."""
+
+    #: The caller's resource ``id`` as its Get operation answers (boto3 names), or None.
+    find: Callable[[Backend, Caller, str], Mapping[str, Any] | None]
+    #: The service's 404 for the caller's resource ``id``, as that resource words it.
+    missing: Callable[[Backend, Caller, str], ServiceError]
+    #: Its tags, for TagResource and friends; None if it has none.
+    tags: Taggable | None = None
+
+
+#: Which resources of the caller's hold resource ``id`` of a kind, as "run 1234" labels: asked
+#: of every resource that refers to others (runs name a run cache) before one is deleted.
+Users = Callable[["Backend", str, Caller, str], Iterable[str]]
+
+
+class Backend:
+    """What handlers work on: the fake's options, each resource's store (by its type), and what
+    the resources registered for each other (their kinds, and who uses what)."""
+
+    __slots__ = ("_stores", "kinds", "lock", "options", "users_of")
+
+    def __init__(
+        self,
+        options: Options,
+        stores: Iterable[object],
+        kinds: Mapping[str, Kind],
+        users_of: Iterable[Users],
+    ) -> None:
+        self.options = options
+        self._stores = {type(store): store for store in stores}
+        self.kinds = kinds
+        self.users_of = tuple(users_of)
+        #: Held across a check in one resource that depends on another's state (a run starting
+        #: with a cache, that cache's deletion), so that neither changes in between.
+        self.lock = threading.RLock()
+
+    def store(self, kind: type[_Store]) -> _Store:
+        """The one store of type ``kind``."""
+        return cast(_Store, self._stores[kind])
+
+    def held(self, kind: str, caller: Caller, resource_id: str) -> Mapping[str, Any]:
+        """The caller's resource ``resource_id`` of ``kind``, or its service's 404."""
+        registered = self.kinds[kind]
+        found = registered.find(self, caller, resource_id)
+        if found is None:
+            raise registered.missing(self, caller, resource_id)
+        return found
+
+    def users(self, kind: str, caller: Caller, resource_id: str) -> list[str]:
+        """What holds the caller's resource ``resource_id`` of ``kind`` (see :data:`Users`)."""
+        return [
+            label for users in self.users_of for label in users(self, kind, caller, resource_id)
+        ]
 
 
 Handler = Callable[[Backend, Caller, Mapping[str, Any]], "bytes | WireResponse"]

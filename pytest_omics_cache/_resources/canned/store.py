@@ -1,24 +1,19 @@
-"""Canned responses: what ``add_response`` queues for an operation the registry does not serve.
+"""Canned responses' state: what ``add_response`` queued, and which request each answers.
 
-A canned response is to such an operation what a seed is to the registry: checked against the
-model when it is added (the operation's *output* shape, as boto3 returns it), rendered to the
-wire once, and then the answer of every request it matches. The handler here is the fake's
-answer to any operation no resource module serves; tags fall back to it for resources the fake
-does not hold.
+A canned response is to an operation no resource serves what a seed is to a resource: checked
+against the model when it is added (the operation's *output* shape, as boto3 returns it),
+rendered to the wire once, and then the answer of every request it matches (``handlers``).
 """
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_omics_cache._core.handlers import Backend, Caller, Handler, Unserved
 from pytest_omics_cache._wire import answers as _answers
 from pytest_omics_cache._wire import protocol as _protocol
-from pytest_omics_cache._wire.protocol import WireResponse
 
 
 @dataclass(eq=False)
@@ -100,18 +95,3 @@ class CannedResponses:
     def unfired(self) -> list[CannedResponse]:
         with self._lock:
             return [canned for canned in self._items if canned.unfired]
-
-
-@functools.cache
-def handler_for(operation: str) -> Handler:
-    """The handler of an operation no resource module serves: its first queued response that
-    matches, or :class:`Unserved` saying why none does."""
-    spec = _protocol.spec(operation)
-
-    def canned_answer(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> WireResponse:
-        found = backend.canned.take(operation, params)
-        if found is None:
-            raise Unserved(backend.canned.explain_miss(operation, params))
-        return _answers.response(spec.success_status, found._body, found._headers)
-
-    return canned_answer

@@ -10,14 +10,22 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_omics_cache._core.handlers import Backend, Caller, Handler, ServiceError
+from pytest_omics_cache._core.handlers import (
+    Backend,
+    Caller,
+    Handler,
+    Kind,
+    ServiceError,
+    Taggable,
+)
+from pytest_omics_cache._core.tag_quota import check_request_tags
 from pytest_omics_cache._resources.run_caches import seed as _seed
 from pytest_omics_cache._resources.run_caches.store import (
     LimitReached,
+    Registry,
     RequestIdReused,
     StoredRunCache,
 )
-from pytest_omics_cache._resources.tags.handlers import Taggable, check_request_tags
 from pytest_omics_cache._wire import answers as _answers
 from pytest_omics_cache._wire import clock as _clock
 from pytest_omics_cache._wire import model as _model
@@ -29,7 +37,7 @@ DEFAULT_PAGE_SIZE = 100
 
 def stored(backend: Backend, caller: Caller, cache_id: str) -> StoredRunCache:
     """The caller's run cache ``cache_id``, or the service's 404."""
-    stored = backend.registry.get(caller.account, caller.region, cache_id)
+    stored = backend.store(Registry).get(caller.account, caller.region, cache_id)
     if stored is None:
         raise ServiceError("ResourceNotFoundException", not_found(backend, caller, cache_id))
     return stored
@@ -40,7 +48,7 @@ def not_found(backend: Backend, caller: Caller, cache_id: str) -> str:
     message = f"Run cache {cache_id} not found."
     elsewhere = [
         f"account {account}, region {region}"
-        for account, region in backend.registry.locations(cache_id)
+        for account, region in backend.store(Registry).locations(cache_id)
     ]
     if elsewhere:
         # Not what AWS says, but what the test author needs: the cache exists, just not where
@@ -69,7 +77,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     # same request): a requestId replayed with other ones is a conflict.
     fingerprint = repr((location, behavior, owner, name, description, sorted(tags.items())))
 
-    cache_uuid = backend.registry.new_uuid()
+    cache_uuid = backend.store(Registry).new_uuid()
 
     def build(new_id: str) -> StoredRunCache:
         # In the model's member order, the order botocore's parser returns them in.
@@ -93,7 +101,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
         return _seed.render(caller.account, caller.region, data)
 
     try:
-        cache = backend.registry.create(
+        cache = backend.store(Registry).create(
             caller.account,
             caller.region,
             params["requestId"],
@@ -124,7 +132,7 @@ def list_run_caches(backend: Backend, caller: Caller, params: Mapping[str, Any])
     after_seq = 0
     token = params.get("startingToken")
     if token is not None:
-        resolved = backend.registry.resolve_token(token)
+        resolved = backend.store(Registry).resolve_token(token)
         if resolved is None or resolved[:2] != (caller.account, caller.region):
             raise ServiceError(
                 "ValidationException",
@@ -132,13 +140,13 @@ def list_run_caches(backend: Backend, caller: Caller, params: Mapping[str, Any])
                 " of this account and region.",
             )
         after_seq = resolved[2]
-    caches, more = backend.registry.page(
+    caches, more = backend.store(Registry).page(
         caller.account, caller.region, after_seq, params.get("maxResults", DEFAULT_PAGE_SIZE)
     )
     # Each item's JSON is rendered once per version of the cache, so a page costs its size.
     body = b'{"items":[' + b",".join([c.item or _seed.list_item_body(c) for c in caches]) + b"]"
     if more:
-        token = backend.registry.issue_token(caller.account, caller.region, caches[-1].seq)
+        token = backend.store(Registry).issue_token(caller.account, caller.region, caches[-1].seq)
         body += b',"nextToken":' + json.dumps(token).encode()
     return body + b"}"
 
@@ -149,23 +157,24 @@ def update_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     def change(current: StoredRunCache) -> StoredRunCache:
         return _seed.render(current.account, current.region, {**current.data, **changes})
 
-    if backend.registry.update(caller.account, caller.region, params["id"], change) is None:
+    if backend.store(Registry).update(caller.account, caller.region, params["id"], change) is None:
         raise ServiceError("ResourceNotFoundException", not_found(backend, caller, params["id"]))
     return b""
 
 
 def delete_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    # Under the runs' lock: no run can start with this cache between the check and the delete.
-    with backend.runs.lock:
+    # Under the backend's lock: no run can start with this cache between the check and the
+    # delete (StartRun holds it from its check of the cache to the stored run).
+    with backend.lock:
         cache = stored(backend, caller, params["id"])
-        runs = backend.runs.uses_cache(caller.account, caller.region, params["id"])
+        runs = backend.users("runCache", caller, params["id"])
         if cache.in_use or runs:
-            using = f" ({', '.join(f'run {run}' for run in runs)})" if runs else ""
+            using = f" ({', '.join(runs)})" if runs else ""
             raise ServiceError(
                 "ConflictException",
                 f"Run cache {params['id']} is in use by active runs{using} and cannot be deleted.",
             )
-        backend.registry.delete(caller.account, caller.region, params["id"])
+        backend.store(Registry).delete(caller.account, caller.region, params["id"])
     return b""
 
 
@@ -184,12 +193,22 @@ def _change_tags(
         data = {**current.data, "tags": change(dict(current.data["tags"]))}
         return _seed.render(current.account, current.region, data)
 
-    if backend.registry.update(caller.account, caller.region, cache_id, new_version) is None:
+    if backend.store(Registry).update(caller.account, caller.region, cache_id, new_version) is None:
         raise ServiceError("ResourceNotFoundException", not_found(backend, caller, cache_id))
 
 
-#: Run caches' tags, for TagResource and friends on ``...:runCache/{id}`` ARNs.
-TAGGABLE = Taggable(_read_tags, _change_tags)
+def _find(backend: Backend, caller: Caller, cache_id: str) -> Mapping[str, Any] | None:
+    found = backend.store(Registry).get(caller.account, caller.region, cache_id)
+    return None if found is None else found.data
+
+
+def _missing(backend: Backend, caller: Caller, cache_id: str) -> ServiceError:
+    return ServiceError("ResourceNotFoundException", not_found(backend, caller, cache_id))
+
+
+#: What the other resources may ask of a run cache (runs: is it there, and ACTIVE), and its
+#: tags for TagResource and friends on ``...:runCache/{id}`` ARNs.
+KIND = Kind(_find, _missing, Taggable(_read_tags, _change_tags))
 
 HANDLERS: Mapping[str, Handler] = {
     # The order the README documents them in.
@@ -199,3 +218,8 @@ HANDLERS: Mapping[str, Handler] = {
     "UpdateRunCache": update_run_cache,
     "DeleteRunCache": delete_run_cache,
 }
+
+
+def held(backend: Backend) -> list[tuple[str, str, str]]:
+    """(account, region, id) of every run cache held, oldest first, for the failure summary."""
+    return [(c.account, c.region, c.data["id"]) for c in backend.store(Registry).all()]

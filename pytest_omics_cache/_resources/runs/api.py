@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_omics_cache._core import arguments as _arguments
 from pytest_omics_cache._core.handlers import Caller
+from pytest_omics_cache._core.tag_quota import check_seed_tags
 from pytest_omics_cache._resources.runs.store import (
     FINISHED,
     LIFECYCLE,
@@ -20,14 +21,13 @@ from pytest_omics_cache._resources.runs.store import (
     set_status,
     uncacheable,
 )
-from pytest_omics_cache._resources.tags import handlers as _tags
 from pytest_omics_cache._wire import clock as _clock
 from pytest_omics_cache._wire import model as _model
 from pytest_omics_cache._wire import validate as _validate
 
 if TYPE_CHECKING:
+    from pytest_omics_cache._core.handlers import Backend
     from pytest_omics_cache._core.options import Options
-    from pytest_omics_cache._resources.run_caches.store import Registry
 
 
 def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,8 +51,17 @@ def _status(method: str, status: str, operation: str = "GetRun") -> None:
 class RunsApi:
     """Runs and tasks (mixed into ``FakeOmics``)."""
 
-    _runs: RunStore
-    _registry: Registry
+    _backend: Backend
+
+    @property
+    def _runs(self) -> RunStore:
+        return self._backend.store(RunStore)
+
+    def _cache(self, caller: Caller, cache_id: str) -> Mapping[str, Any] | None:
+        """The caller's run cache ``cache_id`` as GetRunCache answers, or None (the run-cache
+        resource registers how to find one; runs do not import it)."""
+        return self._backend.kinds["runCache"].find(self._backend, caller, cache_id)
+
     _options: Options
     _waiter_delays: list[float]
 
@@ -86,7 +95,7 @@ class RunsApi:
         __tracebackhide__ = True
         caller = self._where("add_run", region, account)
         _checked("add_run", "GetRun", fields)
-        _tags.check_seed_tags("add_run", fields.get("tags"))
+        check_seed_tags("add_run", fields.get("tags"))
         uncached = uncacheable(fields)
         if uncached:
             given = " and ".join(f"{name}={fields[name]!r}" for name in uncached)
@@ -102,14 +111,14 @@ class RunsApi:
         run_id = data.setdefault("id", self._runs.new_id())
         cache = None
         if "cacheId" in data:
-            cache = self._registry.get(caller.account, caller.region, data["cacheId"])
+            cache = self._cache(caller, data["cacheId"])
             if cache is None:
                 raise ValueError(
                     f"add_run: cacheId={data['cacheId']!r} names no run cache of account"
                     f" {caller.account}, region {caller.region}; seed it first with"
                     " add_run_cache(...)"
                 )
-            data.setdefault("cacheBehavior", cache.data["cacheBehavior"])
+            data.setdefault("cacheBehavior", cache["cacheBehavior"])
         from pytest_omics_cache._resources.runs.handlers import run_arn
 
         data.setdefault("arn", run_arn(caller, run_id))
@@ -155,16 +164,12 @@ class RunsApi:
         caller = self._where("add_run_task", region, account)
         _checked("add_run_task", "GetRunTask", fields)
         run = self._run("add_run_task", caller, id)
-        cache = (
-            self._registry.get(caller.account, caller.region, run.data["cacheId"])
-            if "cacheId" in run.data
-            else None
-        )
+        cache = self._cache(caller, run.data["cacheId"]) if "cacheId" in run.data else None
         given = dict(fields)
         for moment in ("creationTime", "startTime", "stopTime"):
             if moment in given:
                 given[moment] = _clock.timestamp(given[moment])
-        cache_uri = cache.data["cacheS3Uri"] if cache is not None else None
+        cache_uri = cache["cacheS3Uri"] if cache is not None else None
         (task,) = add_tasks(run, self._runs, cache_uri, [given])
         run.body = None
         return dict(task)

@@ -15,13 +15,21 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pytest_omics_cache._core.handlers import Backend, Caller, Handler, ServiceError
-from pytest_omics_cache._resources.run_caches import handlers as _run_caches
+from pytest_omics_cache._core.handlers import (
+    Backend,
+    Caller,
+    Handler,
+    Kind,
+    ServiceError,
+    Taggable,
+)
+from pytest_omics_cache._core.tag_quota import check_request_tags
 from pytest_omics_cache._resources.runs.store import (
     ACTIVE,
     FINISHED,
     FROM_START,
     LIFECYCLE,
+    RunStore,
     StoredRun,
     add_tasks,
     advance,
@@ -29,7 +37,6 @@ from pytest_omics_cache._resources.runs.store import (
     set_status,
     uncacheable,
 )
-from pytest_omics_cache._resources.tags.handlers import Taggable, check_request_tags
 from pytest_omics_cache._wire import answers as _answers
 from pytest_omics_cache._wire import clock as _clock
 from pytest_omics_cache._wire import model as _model
@@ -47,27 +54,27 @@ def run_arn(caller: Caller, run_id: str) -> str:
     )
 
 
-def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Any:
+def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Mapping[str, Any]:
     """The run cache a new run may use, or the service's error (see the README's choices)."""
-    cache = _run_caches.stored(backend, caller, cache_id)  # a 404, with the near-miss hint
-    if cache.data["status"] != "ACTIVE":
+    cache = backend.held("runCache", caller, cache_id)  # a 404, with the near-miss hint
+    if cache["status"] != "ACTIVE":
         raise ServiceError(
             "ValidationException",
-            f"Run cache {cache_id} is {cache.data['status']}; a run can use only an ACTIVE"
-            " run cache.",
+            f"Run cache {cache_id} is {cache['status']}; a run can use only an ACTIVE run cache.",
         )
     return cache
 
 
 def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    store = backend.runs
+    store = backend.store(RunStore)
     # The parameters define the run: a requestId replayed with other ones is a conflict. Kept
     # as they are (the call log holds them anyway): two requests with one requestId are equal
     # in it, so they are equal as a whole exactly when the rest is, in whatever order.
     fingerprint = params
     # One lock from the requestId check to the stored run: two requests with one requestId
-    # start one run, and a cache cannot be deleted between its check and the run's start.
-    with store.lock:
+    # start one run, and a cache cannot be deleted between its check and the run's start (the
+    # backend's lock, which DeleteRunCache holds too; the store's own is taken after it).
+    with backend.lock, store.lock:
         earlier = store.remember_request(caller, params["requestId"], fingerprint)
         run = None
         if earlier is not None:
@@ -91,7 +98,7 @@ def _start_answer() -> tuple[str, ...]:
 
 
 def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> StoredRun:
-    store = backend.runs
+    store = backend.store(RunStore)
     source = store.get(caller, params["runId"]) if "runId" in params else None
     if source is None and "workflowId" not in params:
         raise ServiceError(
@@ -116,7 +123,7 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
         )
     cache = _usable_cache(backend, caller, fields["cacheId"]) if "cacheId" in fields else None
     if cache is not None and "cacheBehavior" not in params:
-        fields["cacheBehavior"] = cache.data["cacheBehavior"]  # the cache's, at start time
+        fields["cacheBehavior"] = cache["cacheBehavior"]  # the cache's, at start time
     fields.setdefault("storageType", "STATIC")
     if fields["storageType"] == "DYNAMIC":
         fields.pop("storageCapacity", None)  # the service ignores it for dynamic storage
@@ -148,7 +155,7 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     )
     set_status(run, progress[0], now=now)
     if script is not None:
-        add_tasks(run, store, cache.data["cacheS3Uri"] if cache else None, script.tasks)
+        add_tasks(run, store, cache["cacheS3Uri"] if cache else None, script.tasks)
     store.add(run)
     return run
 
@@ -181,7 +188,7 @@ def _model_has_all_run_members() -> bool:
 
 
 def get_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    store = backend.runs
+    store = backend.store(RunStore)
     with store.lock:
         run = store.get(caller, params["id"])
         body = run.body
@@ -205,11 +212,11 @@ def list_runs(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> by
     filters = {k: params[k] for k in ("name", "status", "runGroupId", "batchId") if k in params}
     runs = [
         run
-        for run in backend.runs.listed(caller.account, caller.region)
+        for run in backend.store(RunStore).listed(caller.account, caller.region)
         if all(run.data.get(k) == v for k, v in filters.items())
     ]
     scope = ("ListRuns", caller, tuple(sorted(filters.items())))
-    page, token = backend.runs.page(
+    page, token = backend.store(RunStore).page(
         scope,
         params.get("startingToken"),
         runs,
@@ -233,23 +240,23 @@ def _conflict_unless(run: StoredRun, allowed: tuple[str, ...], action: str) -> N
 
 
 def cancel_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    with backend.runs.lock:
-        run = backend.runs.get(caller, params["id"])
+    with backend.store(RunStore).lock:
+        run = backend.store(RunStore).get(caller, params["id"])
         _conflict_unless(run, ACTIVE, "cancelled")
         set_status(run, "CANCELLED")
     return b""
 
 
 def delete_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    with backend.runs.lock:
-        run = backend.runs.get(caller, params["id"])
+    with backend.store(RunStore).lock:
+        run = backend.store(RunStore).get(caller, params["id"])
         _conflict_unless(run, FINISHED, "deleted")
-        backend.runs.remove(caller, params["id"])
+        backend.store(RunStore).remove(caller, params["id"])
     return b""
 
 
 def _task_of(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> dict[str, Any]:
-    run = backend.runs.get(caller, params["id"])
+    run = backend.store(RunStore).get(caller, params["id"])
     task = run.tasks.get(params["taskId"])
     if task is None:
         raise ServiceError(
@@ -263,7 +270,7 @@ def get_run_task(backend: Backend, caller: Caller, params: Mapping[str, Any]) ->
 
 
 def list_run_tasks(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    run = backend.runs.get(caller, params["id"])
+    run = backend.store(RunStore).get(caller, params["id"])
     status = params.get("status")
     tasks = [
         (position, task)
@@ -271,7 +278,7 @@ def list_run_tasks(backend: Backend, caller: Caller, params: Mapping[str, Any]) 
         if status is None or task["status"] == status
     ]
     scope = ("ListRunTasks", caller, run.data["id"], status)
-    page, token = backend.runs.page(
+    page, token = backend.store(RunStore).page(
         scope,
         params.get("startingToken"),
         tasks,
@@ -285,7 +292,7 @@ def list_run_tasks(backend: Backend, caller: Caller, params: Mapping[str, Any]) 
 
 
 def _read_tags(backend: Backend, caller: Caller, run_id: str) -> Mapping[str, str]:
-    tags: Mapping[str, str] = backend.runs.get(caller, run_id).data["tags"]
+    tags: Mapping[str, str] = backend.store(RunStore).get(caller, run_id).data["tags"]
     return tags
 
 
@@ -295,14 +302,36 @@ def _change_tags(
     run_id: str,
     change: Callable[[dict[str, str]], dict[str, str]],
 ) -> None:
-    with backend.runs.lock:
-        run = backend.runs.get(caller, run_id)
+    with backend.store(RunStore).lock:
+        run = backend.store(RunStore).get(caller, run_id)
         run.data["tags"] = change(dict(run.data["tags"]))
         run.body = None
 
 
-#: Runs' tags, for TagResource and friends on ``...:run/{id}`` ARNs.
-TAGGABLE = Taggable(_read_tags, _change_tags)
+def _find(backend: Backend, caller: Caller, run_id: str) -> Mapping[str, Any] | None:
+    try:
+        return backend.store(RunStore).get(caller, run_id).data
+    except ServiceError:
+        return None
+
+
+def _missing(backend: Backend, caller: Caller, run_id: str) -> ServiceError:
+    return ServiceError(
+        "ResourceNotFoundException", backend.store(RunStore).not_found(caller, run_id)
+    )
+
+
+def users(backend: Backend, kind: str, caller: Caller, resource_id: str) -> list[str]:
+    """The unfinished runs that use the caller's run cache ``resource_id``, as "run 1234"."""
+    if kind != "runCache":
+        return []
+    store = backend.store(RunStore)
+    return [f"run {run}" for run in store.uses_cache(caller.account, caller.region, resource_id)]
+
+
+#: What the other resources may ask of a run, and its tags for TagResource and friends on
+#: ``...:run/{id}`` ARNs.
+KIND = Kind(_find, _missing, Taggable(_read_tags, _change_tags))
 
 HANDLERS: Mapping[str, Handler] = {
     "StartRun": start_run,
@@ -313,3 +342,8 @@ HANDLERS: Mapping[str, Handler] = {
     "GetRunTask": get_run_task,
     "ListRunTasks": list_run_tasks,
 }
+
+
+def held(backend: Backend) -> list[tuple[str, str, str]]:
+    """(account, region, id) of every run held, for the failure summary."""
+    return [(r.account, r.region, r.data["id"]) for r in backend.store(RunStore).listed()]

@@ -139,10 +139,11 @@ class RunStore:
     def get(self, caller: Caller, run_id: str) -> StoredRun:
         run = self._runs.get((caller.account, caller.region), {}).get(run_id)
         if run is None:
-            raise ServiceError("ResourceNotFoundException", self._not_found(caller, run_id))
+            raise ServiceError("ResourceNotFoundException", self.not_found(caller, run_id))
         return run
 
-    def _not_found(self, caller: Caller, run_id: str) -> str:
+    def not_found(self, caller: Caller, run_id: str) -> str:
+        """The 404 message for a run, with a hint where it exists elsewhere."""
         message = f"Run {run_id} not found."
         with self.lock:
             elsewhere = [
