@@ -177,6 +177,8 @@ def lint(extra: list[str]) -> None:
     _run(str(bin_dir / "ruff"), "check", ".")
     _run(str(bin_dir / "ruff"), "format", "--check", ".")
     _run(str(bin_dir / "mypy"))
+    # The layers and the resource folders' independence (pyproject's [tool.importlinter]).
+    _run(str(bin_dir / "lint-imports"), "--no-cache")
 
 
 def mutate(extra: list[str]) -> None:

@@ -5,7 +5,13 @@ reader) and leaving out those only for type checkers (``if TYPE_CHECKING:``)."""
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pytest_omics_cache"
 NAME = PACKAGE.name
@@ -109,3 +115,64 @@ def test_the_circle_finder_finds_circles_hidden_in_functions(tmp_path: Path) -> 
     assert _imports(module, {f"{NAME}._b"}) == {f"{NAME}._b"}
     module.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n" + source[15:])
     assert _imports(module, {f"{NAME}._b"}) == set()
+
+
+def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter's verdict on the package under ``root``, with the project's contracts."""
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    if lint is None:
+        pytest.skip("import-linter is not installed here (python3 dev.py lint runs it)")
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [lint, "--no-cache", "--config", str(root / "pyproject.toml")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _copy_of_the_package(tmp_path: Path) -> Path:
+    shutil.copytree(PACKAGE, tmp_path / NAME, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PACKAGE.parent / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def test_the_layer_and_resource_contracts_hold() -> None:
+    verdict = _lint_imports(PACKAGE.parent)
+
+    assert verdict.returncode == 0, verdict.stdout
+    assert "Contracts: 2 kept, 0 broken." in verdict.stdout
+
+
+def test_an_import_up_a_layer_breaks_the_layers_contract(tmp_path: Path) -> None:
+    root = _copy_of_the_package(tmp_path)
+    options = root / NAME / "_core" / "options.py"
+    # Inside a function, where it hides from the reader: the contract still sees it.
+    options.write_text(
+        options.read_text() + "\n\ndef _later():\n    from pytest_omics_cache._api import fake\n"
+    )
+
+    verdict = _lint_imports(root)
+
+    assert verdict.returncode == 1
+    assert (
+        "pytest_omics_cache._core is not allowed to import pytest_omics_cache._api"
+        in verdict.stdout
+    )
+    assert "pytest_omics_cache._core.options -> pytest_omics_cache._api.fake" in verdict.stdout
+
+
+def test_a_resource_importing_another_breaks_the_independence_contract(tmp_path: Path) -> None:
+    root = _copy_of_the_package(tmp_path)
+    handlers = root / NAME / "_resources" / "runs" / "handlers.py"
+    handlers.write_text(
+        handlers.read_text() + "\nfrom pytest_omics_cache._resources.run_caches import store\n"
+    )
+
+    verdict = _lint_imports(root)
+
+    assert verdict.returncode == 1
+    assert "Contracts: 1 kept, 1 broken." in verdict.stdout
+    assert "pytest_omics_cache._resources.runs is not allowed to import" in verdict.stdout

@@ -239,7 +239,7 @@ def test_an_emit_patched_by_someone_else_keeps_working(
 def test_recorded_headers_are_a_snapshot_with_botocores_names(kind: str) -> None:
     from botocore.awsrequest import HeadersDict
 
-    from pytest_omics_cache._transports.botocore import Headers
+    from pytest_omics_cache._transports.botocore_wire import Headers
 
     given = {"Authorization": b"AWS4-HMAC-SHA256 Credential=X", "X-Amz-Date": "20260101T000000Z"}
     raw: Any = HeadersDict(given) if kind == "botocore HeadersDict" else dict(given)

@@ -19,7 +19,7 @@ from pytest_omics_cache._core.calls import CallLog
 from pytest_omics_cache._core.options import Options
 from pytest_omics_cache._resources import catalog
 from pytest_omics_cache._service import OmicsService
-from pytest_omics_cache._transports import botocore as _intercept
+from pytest_omics_cache._transports.botocore_wire import wire_request
 from pytest_omics_cache._wire import answers as _answers
 from pytest_omics_cache._wire import protocol as _protocol
 
@@ -254,7 +254,7 @@ def test_botocore_requests_become_wire_requests(body: object, expected: bytes) -
         "GET", "https://h/runCache/1", {"Authorization": b"AWS4 x"}, body, False
     )
 
-    wire = _intercept._wire_request(prepared)
+    wire = wire_request(prepared)
 
     assert (wire.body, dict(wire.headers)) == (expected, {"Authorization": "AWS4 x"})
     if isinstance(body, io.BytesIO):

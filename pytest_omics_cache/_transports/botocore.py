@@ -37,15 +37,14 @@ from __future__ import annotations
 
 import functools
 import inspect
-import io
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import botocore.endpoint
 import botocore.waiter
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.hooks import HierarchicalEmitter
@@ -57,7 +56,8 @@ from botocore.signers import RequestSigner
 from pytest_omics_cache._core.errors import UnservedRequestError
 from pytest_omics_cache._service import InjectedFault, OmicsService
 from pytest_omics_cache._transports import signing as _signing
-from pytest_omics_cache._wire.protocol import WireRequest, WireResponse
+from pytest_omics_cache._transports.botocore_wire import Body, wire_request
+from pytest_omics_cache._wire.protocol import WireResponse
 
 _BEFORE_SEND = "before-send.omics."
 
@@ -74,102 +74,6 @@ _original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instanc
 _active: OmicsService | None = None
 
 
-class _Body:
-    """The ``raw`` of an AWSResponse: botocore reads it through ``stream()``, and a streaming
-    payload (GetReadSet's) through ``read()``, as a StreamingBody (a file only when asked:
-    every response makes one of these)."""
-
-    __slots__ = ("_body", "_file")
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-        self._file: io.BytesIO | None = None
-
-    def stream(self, **_: object) -> Iterator[bytes]:
-        yield self._body
-
-    def read(self, amount: int | None = None) -> bytes:
-        if self._file is None:
-            self._file = io.BytesIO(self._body)
-        return self._file.read(amount)
-
-    def close(self) -> None:
-        pass
-
-
-class Headers(Mapping[str, str]):
-    """A snapshot of botocore's request headers, case-insensitive as HTTP's are. Values botocore
-    holds as bytes (Authorization) read as str.
-
-    The call log keeps one per request. Holding botocore's own HeadersDict instead would keep a
-    dozen objects alive per request for the garbage collector to visit again and again. Two
-    dicts of strings (names and values by lower-case name) are ones it never tracks at all, and
-    the names are shared by every request that sends the same ones (botocore's requests do,
-    one after another), so the log keeps of each request only its values.
-    """
-
-    __slots__ = ("_names", "_values")
-
-    def __init__(self, raw: Any) -> None:
-        entries = getattr(raw, "_dict", None)
-        if type(raw) is HeadersDict and isinstance(entries, dict):
-            # HeadersDict's own storage: _HeaderKey -> value, the key keeping name and lower case.
-            names = tuple([key._key for key in entries])
-            lowers, self._names = _LAYOUTS.get(names) or _layout(names)
-            self._values = dict(zip(lowers, entries.values(), strict=True))
-        else:
-            self._names = {name.lower(): name for name in raw}
-            self._values = {name.lower(): value for name, value in raw.items()}
-
-    def __getitem__(self, name: str) -> str:
-        value = self._values[name.lower()]
-        return value.decode() if isinstance(value, bytes) else value
-
-    def get(self, name: str, default: Any = None) -> Any:
-        # Mapping.get would add a frame and an exception to every region lookup.
-        value = self._values.get(name.lower())
-        if value is None:
-            return default
-        return value.decode() if isinstance(value, bytes) else value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names.values())
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
-
-
-#: Header names as botocore sent them -> (their lower case, {lower case: name}), for every set
-#: of names seen, up to a bound no real client reaches.
-_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, str]]] = {}
-
-
-def _layout(names: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, str]]:
-    lowers = tuple([name.lower() for name in names])
-    layout = lowers, dict(zip(lowers, names, strict=True))
-    if len(_LAYOUTS) < 256:
-        _LAYOUTS[names] = layout
-    return layout
-
-
-def _wire_request(request: AWSPreparedRequest) -> WireRequest:
-    body = request.body
-    if body is None:
-        raw = b""
-    elif isinstance(body, (bytes, bytearray)):
-        raw = bytes(body)
-    elif isinstance(body, str):
-        raw = body.encode()
-    else:  # a file-like body: read it and rewind, botocore may resend it on retry
-        content = body.read()
-        raw = content.encode() if isinstance(content, str) else content
-        request.reset_stream()
-    return WireRequest(request.method, request.url, Headers(request.headers), raw)
-
-
 _FAULTS: dict[str, Callable[[str, Exception], Exception]] = {
     "connection": lambda url, error: EndpointConnectionError(endpoint_url=url, error=error),
     "connect-timeout": lambda url, error: ConnectTimeoutError(endpoint_url=url, error=error),
@@ -184,7 +88,7 @@ def handle(
     service = _active
     assert service is not None
     try:
-        return service.handle(_wire_request(request), event_name[_OPERATION_AT:], transport)
+        return service.handle(wire_request(request), event_name[_OPERATION_AT:], transport)
     except InjectedFault as fault:
         # What botocore's HTTP layer raises for the same failure; botocore's retry handler
         # treats it as it would a real one.
@@ -199,7 +103,7 @@ def _answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, 
     answer = handle(event_name, request)
     # The shape `emit` returns: (handler, response) pairs; botocore takes the first response.
     # AWSResponse copies any mapping into its own case-insensitive HeadersDict.
-    response = AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))  # type: ignore[arg-type]
+    response = AWSResponse(request.url, answer.status, answer.headers, Body(answer.body))  # type: ignore[arg-type]
     return [(_answer, response)]
 
 

@@ -10,7 +10,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from pytest_omics_cache._transports.botocore import Headers
+from pytest_omics_cache._transports.botocore_wire import Headers
 from pytest_omics_cache._transports.endpoint import reading as reading
 from pytest_omics_cache._transports.endpoint.reading import RequestProblem, parse_length, quoted
 
