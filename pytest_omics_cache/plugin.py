@@ -132,9 +132,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def _defer_omics_client_set_up(config: pytest.Config) -> None:
     # From now to unconfigure, omics clients made while no fake is active read no credentials
-    # and no profile until they send for real (see _omics_clients). botocore is not imported
-    # for it: if nothing has imported it yet, a finder first in sys.meta_path waits for it and
-    # hands its import to _on_import's watcher, which installs the measures once it has run.
+    # and no profile until they send for real (see _transports.clients). botocore is not
+    # imported for it: if nothing has imported it yet, a finder first in sys.meta_path waits
+    # for it and hands its import to _transports.on_import's watcher, which installs the
+    # measures once it has run.
     # Kept small: pytest reads this module's bytecode object by object (see _unrewritten).
     import sys
     from types import SimpleNamespace
@@ -145,9 +146,9 @@ def _defer_omics_client_set_up(config: pytest.Config) -> None:
         from pytest_omics_cache import _unrewritten
 
         _unrewritten.skip()  # before the first import of the fake's modules
-        from pytest_omics_cache._transports import clients as _omics_clients
+        from pytest_omics_cache._transports import clients as _clients
 
-        undone.append(_omics_clients.install())
+        undone.append(_clients.install())
 
     def find_spec(name: str, path: object, target: object = None) -> object:
         if name != "botocore.session":

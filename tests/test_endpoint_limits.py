@@ -29,8 +29,8 @@ from http_answers import (
 from teardowns import checked_at_exit
 
 from pytest_omics_cache import FakeOmics
-from pytest_omics_cache._transports.endpoint import reading as _endpoint_reading
-from pytest_omics_cache._transports.endpoint import server as _endpoint
+from pytest_omics_cache._transports.endpoint import reading as _reading
+from pytest_omics_cache._transports.endpoint import server as _server
 from pytest_omics_cache._transports.endpoint.reading import quoted
 
 _MODEL = botocore.session.get_session().get_service_model("omics")
@@ -73,13 +73,13 @@ def _serves(fake: FakeOmics) -> None:
 
 def test_the_limits_are_the_documented_ones() -> None:
     assert (
-        _endpoint_reading.MAX_HEAD_BYTES,
-        _endpoint_reading.MAX_HEADER_FIELDS,
-        _endpoint_reading.MAX_BODY_BYTES,
-        _endpoint_reading.HEAD_TIMEOUT_SECONDS,
-        _endpoint_reading.BODY_TIMEOUT_SECONDS,
-        _endpoint_reading.QUOTE_CHARS,
-        _endpoint.MAX_CONNECTIONS,
+        _reading.MAX_HEAD_BYTES,
+        _reading.MAX_HEADER_FIELDS,
+        _reading.MAX_BODY_BYTES,
+        _reading.HEAD_TIMEOUT_SECONDS,
+        _reading.BODY_TIMEOUT_SECONDS,
+        _reading.QUOTE_CHARS,
+        _server.MAX_CONNECTIONS,
     ) == (256 * 1024, 100, LIMIT, 30.0, 30.0, 80, 128)
 
 
@@ -142,7 +142,7 @@ def test_a_length_of_any_number_of_digits_is_refused_without_building_it(digits:
 def test_a_body_at_the_limit_is_served_and_one_byte_more_is_a_413_before_it_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_endpoint_reading, "MAX_BODY_BYTES", len(CREATE))
+    monkeypatch.setattr(_reading, "MAX_BODY_BYTES", len(CREATE))
     with checked_at_exit() as (fake, failures):
         served = parse_answer(
             exchange(fake, _post(fake, f"Content-Length: {len(CREATE)}\r\n") + CREATE)
@@ -166,7 +166,7 @@ def test_a_body_at_the_limit_is_served_and_one_byte_more_is_a_413_before_it_is_r
 def test_a_chunked_body_is_refused_as_soon_as_its_running_total_passes_the_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_endpoint_reading, "MAX_BODY_BYTES", 100)
+    monkeypatch.setattr(_reading, "MAX_BODY_BYTES", 100)
     with checked_at_exit() as (fake, failures):
         # 60 bytes sent, then a chunk of 60 more announced (0x3c) and not sent.
         data = _post(fake, "Transfer-Encoding: chunked\r\n") + b"3c\r\n" + b"x" * 60 + b"\r\n3c\r\n"
@@ -183,7 +183,7 @@ def test_a_chunked_body_is_refused_as_soon_as_its_running_total_passes_the_limit
 
 
 def test_a_chunked_body_of_exactly_the_limit_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_endpoint_reading, "MAX_BODY_BYTES", len(CREATE))
+    monkeypatch.setattr(_reading, "MAX_BODY_BYTES", len(CREATE))
     half = len(CREATE) // 2
     chunks = [CREATE[:half], CREATE[half:]]
     with checked_at_exit() as (fake, failures):
@@ -354,7 +354,7 @@ def test_the_longest_head_a_model_valid_request_makes_is_served(fake_omics: Fake
 
 @pytest.fixture
 def short_head_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_endpoint_reading, "HEAD_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(_reading, "HEAD_TIMEOUT_SECONDS", 0.3)
 
 
 @pytest.mark.usefixtures("short_head_timeout")
@@ -419,7 +419,7 @@ def test_the_head_timeout_counts_from_the_start_not_from_the_last_byte(
 
 
 def test_a_body_that_does_not_arrive_in_time_is_a_408(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_endpoint_reading, "BODY_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(_reading, "BODY_TIMEOUT_SECONDS", 0.3)
     with checked_at_exit() as (fake, failures):
         data = _post(fake, "Content-Length: 10\r\n") + b'{"a"'
         answer = parse_answer(exchange(fake, data, close_write=False, timeout=5))
@@ -436,7 +436,7 @@ def test_a_body_that_does_not_arrive_in_time_is_a_408(monkeypatch: pytest.Monkey
 
 
 def test_connections_past_the_cap_wait_for_a_free_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_endpoint, "MAX_CONNECTIONS", 2)
+    monkeypatch.setattr(_server, "MAX_CONNECTIONS", 2)
     with checked_at_exit() as (fake, failures):
         first, second = connect(fake), connect(fake)
         waiting = connect(fake, timeout=0.5)
@@ -561,7 +561,7 @@ def test_what_is_not_http_1_gets_an_http_1_1_error_whose_status_and_code_agree(
         _serves(fake)
         calls = fake.get_calls()
 
-    assert _refused(answer) == (status, _endpoint_reading.ERROR_CODES[status], message, "close")
+    assert _refused(answer) == (status, _reading.ERROR_CODES[status], message, "close")
     assert [c.operation for c in calls] == ["GetRunCache"]
     assert failures == []
 

@@ -699,13 +699,13 @@ def test_query_integers_are_ascii_digits_only(fake_omics: FakeOmics, raw: str) -
 
 
 def test_stopping_unsets_the_service_before_any_hook_is_taken_out() -> None:
-    from pytest_omics_cache._transports import botocore as _intercept
+    from pytest_omics_cache._transports import botocore as _botocore
 
     seen: list[object] = []
 
     class Recording(type):
         def __setattr__(cls, name: str, value: object) -> None:
-            seen.append((name, value, _intercept._active))
+            seen.append((name, value, _botocore._active))
             super().__setattr__(name, value)
 
     class Library(metaclass=Recording):

@@ -55,7 +55,7 @@ def test_module_level_client_without_any_credentials_is_served(
         CLIENT = botocore.session.get_session().create_client("omics", region_name="eu-west-1")
 
         def test_the_client_really_has_no_credentials():
-            # Deferred until the first real request (see _omics_clients); the chain has none.
+            # Deferred until the first real request (see _transports.clients); the chain has none.
             assert CLIENT._request_signer._credentials.get_frozen_credentials() is None
 
         def test_it_is_served(fake_omics):

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 
 from pytest_omics_cache._service import OmicsService
-from pytest_omics_cache._transports import botocore as _intercept
+from pytest_omics_cache._transports import botocore as _botocore
 from pytest_omics_cache._transports import socket_guard as _socket_guard
 from pytest_omics_cache._transports.on_import import ImportWatcher
 
@@ -143,7 +143,7 @@ class Activation:
 
     def _hook_late(self, patches_of: Callable[[], list[Patch]], *, once: str | None = None) -> None:
         # Runs inside the import statement of the code under test (or the first socket made:
-        # see _socket_guard), maybe in another thread. With ``once``, at most once per fake.
+        # see socket_guard), maybe in another thread. With ``once``, at most once per fake.
         with _lock:
             if _current is not self:  # a fake that stopped meanwhile
                 return
@@ -198,8 +198,8 @@ _socket_guard._current_activation = current
 def _install(activation: Activation, skip_sleeps: bool) -> None:
     service, undo = activation.service, activation._undo
     skip_sleeps_for = service if skip_sleeps else None
-    quotas = _intercept.FreshRetryQuotas()
-    _apply(_intercept.patches(skip_sleeps_for, quotas, activation.origin), undo)
+    quotas = _botocore.FreshRetryQuotas()
+    _apply(_botocore.patches(skip_sleeps_for, quotas, activation.origin), undo)
     undo.insert(0, quotas.restore)  # after the quota methods are back (undo runs in reverse)
     # Any other HTTP stack: refused at the socket layer, by an audit hook that also wraps
     # socket.socket's methods the first time this fake sees a socket made.
@@ -217,7 +217,7 @@ def _install(activation: Activation, skip_sleeps: bool) -> None:
     if watched:
         undo.append(ImportWatcher(watched).install())
     # Last: until the service is set, every hook above passes requests to botocore untouched.
-    activation._deactivate = patch(_intercept, "_active", service)
+    activation._deactivate = patch(_botocore, "_active", service)
 
 
 def _optional_transports(
@@ -226,14 +226,14 @@ def _optional_transports(
     """The module whose import makes each transport usable, and that transport's patches."""
 
     def raw_http() -> list[Patch]:
-        from pytest_omics_cache._transports import requests as _intercept_http
+        from pytest_omics_cache._transports import requests as _requests
 
-        return _intercept_http.patches(service)
+        return _requests.patches(service)
 
     def aiobotocore() -> list[Patch]:
-        from pytest_omics_cache._transports import aiobotocore as _intercept_aio
+        from pytest_omics_cache._transports import aiobotocore as _aiobotocore
 
-        return _intercept_aio.patches(skip_sleeps_for, activation.origin)
+        return _aiobotocore.patches(skip_sleeps_for, activation.origin)
 
     # Every aiobotocore client is made by aiobotocore.session, which imports the rest.
     return {"requests": raw_http, "aiobotocore.session": aiobotocore}

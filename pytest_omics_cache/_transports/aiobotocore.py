@@ -23,11 +23,11 @@ from aiobotocore.waiter import AIOWaiter
 from botocore.awsrequest import AWSPreparedRequest
 
 from pytest_omics_cache._service import OmicsService
-from pytest_omics_cache._transports import botocore as _intercept
+from pytest_omics_cache._transports import botocore as _botocore
 from pytest_omics_cache._transports import signing as _signing
 
 _FAKE_CREDENTIALS = AioCredentials(
-    _intercept.FAKE_ACCESS_KEY_ID, _intercept.FAKE_SECRET_ACCESS_KEY, method="fake-omics"
+    _botocore.FAKE_ACCESS_KEY_ID, _botocore.FAKE_SECRET_ACCESS_KEY, method="fake-omics"
 )
 
 
@@ -68,7 +68,7 @@ class _AsyncBody:
 
 
 async def answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[object, Any]]:
-    wire = _intercept.handle(event_name, request, "aiobotocore")
+    wire = _botocore.handle(event_name, request, "aiobotocore")
     return [
         (
             answer,
@@ -79,7 +79,7 @@ async def answer(event_name: str, request: AWSPreparedRequest) -> list[tuple[obj
     ]
 
 
-def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercept.Patch]:
+def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_botocore.Patch]:
     """aiobotocore's attributes to swap while a fake is active."""
     original_get_auth_instance: Callable[..., Any] = vars(AioRequestSigner)["get_auth_instance"]
 
@@ -91,7 +91,7 @@ def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercep
         request_credentials: Any = None,
         **kwargs: Any,
     ) -> Any:
-        service = _intercept._active
+        service = _botocore._active
         if service is None or self._service_id.hyphenize() != "omics":
             return await original_get_auth_instance(
                 self, signing_name, region_name, signature_version, request_credentials, **kwargs
@@ -106,16 +106,16 @@ def patches(skip_sleeps_for: OmicsService | None, origin: str) -> list[_intercep
     original_create_client: Callable[..., Any] = vars(AioSession)["_create_client"]
 
     async def create_client(self: AioSession, *args: Any, **kwargs: Any) -> Any:
-        given = _intercept.with_fake_credentials(args, kwargs)
+        given = _botocore.with_fake_credentials(args, kwargs)
         client = await original_create_client(self, *args, **given)
         if given is not kwargs:
-            _intercept.guard_after_stop(client, origin)
+            _botocore.guard_after_stop(client, origin)
         return client
 
-    found: list[_intercept.Patch] = [
+    found: list[_botocore.Patch] = [
         (AioRequestSigner, "get_auth_instance", get_auth_instance),
         (AioSession, "_create_client", create_client),
-        (_intercept._AsyncHooks, "answer", answer),
+        (_botocore._AsyncHooks, "answer", answer),
     ]
     if skip_sleeps_for is not None:
         record = skip_sleeps_for.retry_delays.append

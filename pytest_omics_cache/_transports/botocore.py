@@ -70,7 +70,7 @@ _FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY, meth
 _original_emit: Callable[..., Any] = HierarchicalEmitter.emit
 _original_get_auth_instance: Callable[..., Any] = RequestSigner.get_auth_instance
 
-#: The service answering omics requests; set (last) and reset (first) by _activation.
+#: The service answering omics requests; set (last) and reset (first) by activation.
 _active: OmicsService | None = None
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_omics_cache._core.errors import UnservedRequestError
-from pytest_omics_cache._transports import botocore as _intercept
+from pytest_omics_cache._transports import botocore as _botocore
 from pytest_omics_cache._wire import hosts as _hosts
 
 _BEFORE_SEND = "before-send.omics."
@@ -50,7 +50,7 @@ def install() -> Callable[[], None]:
     original_emit: Callable[..., Any] = HierarchicalEmitter.__dict__["emit"]
 
     def emit(self: HierarchicalEmitter, event_name: str, **kwargs: Any) -> Any:
-        if _intercept._active is None and event_name.startswith(_BEFORE_SEND):
+        if _botocore._active is None and event_name.startswith(_BEFORE_SEND):
             request = kwargs["request"]
             raise _refusal(request.method, request.url)
         return original_emit(self, event_name, **kwargs)
@@ -65,7 +65,7 @@ def install() -> Callable[[], None]:
         original_get_adapter: Callable[..., Any] = vars(requests.Session)["get_adapter"]
 
         def get_adapter(session: requests.Session, url: str) -> Any:
-            if _intercept._active is None and _hosts.is_omics_url(url):
+            if _botocore._active is None and _hosts.is_omics_url(url):
                 raise _refusal("request to", url)
             return original_get_adapter(session, url)
 

@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_omics_cache._core.errors import UnservedRequestError
-from pytest_omics_cache._transports import botocore as _intercept
+from pytest_omics_cache._transports import botocore as _botocore
 from pytest_omics_cache._wire import hosts as _hosts
 
 #: ``refuse(host, port, stack)``: record the refusal and return the error to raise.
@@ -195,7 +195,7 @@ def hooked() -> bool:
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     # Called for every audit event of the process: one dict lookup for all but four.
     kind = _EVENTS.get(event)
-    if kind is None or (_intercept._active is None and not _session_refusers):
+    if kind is None or (_botocore._active is None and not _session_refusers):
         return
     if kind == 0:  # socket.getaddrinfo: (host, port, family, type, protocol)
         host, port = args[0], args[1]
@@ -232,7 +232,7 @@ def _refused(host: str, port: object) -> UnservedRequestError:
         number = int(port)
     # The frames above: this module's own are plumbing, skipped like the socket module's.
     stack = stack_of(sys._getframe(1))
-    service = _intercept._active
+    service = _botocore._active
     if service is not None:
         text = message(host, number, stack, where="while a fake was active")
         return service.refuse_connection(host, number, stack, text)
@@ -247,7 +247,7 @@ def _wrappers(connect: Any, send: Any, sendall: Any) -> tuple[Any, ...]:
     while no fake or guard is active."""
 
     def guarded_connect(self: socket.socket, address: Any) -> Any:
-        if type(address) is tuple and address and (_intercept._active or _session_refusers):
+        if type(address) is tuple and address and (_botocore._active or _session_refusers):
             omics = _omics_host(address[0])
             if omics is not None:
                 raise _refused(omics, address[1] if len(address) > 1 else None)
@@ -277,12 +277,12 @@ def _wrappers(connect: Any, send: Any, sendall: Any) -> tuple[Any, ...]:
             raise _refused(omics, port)
 
     def guarded_send(self: socket.socket, data: Any, *args: Any) -> Any:
-        if _PROXY_LINE.match(data[:24]) and (_intercept._active or _session_refusers):
+        if _PROXY_LINE.match(data[:24]) and (_botocore._active or _session_refusers):
             proxied(data)
         return send(self, data, *args)
 
     def guarded_sendall(self: socket.socket, data: Any, *args: Any) -> Any:
-        if _PROXY_LINE.match(data[:24]) and (_intercept._active or _session_refusers):
+        if _PROXY_LINE.match(data[:24]) and (_botocore._active or _session_refusers):
             proxied(data)
         return sendall(self, data, *args)
 
