@@ -37,6 +37,7 @@ class EndpointApi:
         active; ``subprocess_env()`` gives a child process everything it needs.
         """
         __tracebackhide__ = True
+        # Down to the transports, deferred: a FakeOmics that never starts imports no botocore.
         from pytest_omics_cache._transports import activation as _activation
         from pytest_omics_cache._transports.endpoint.server import Endpoint
 
@@ -84,6 +85,7 @@ class EndpointApi:
         (``AWS_MAX_ATTEMPTS``, a ``NO_PROXY`` entry for a host it may reach).
         """
         __tracebackhide__ = True
+        # Down to the transports, deferred: a FakeOmics that never starts imports no botocore.
         from pytest_omics_cache._transports.botocore import (
             FAKE_ACCESS_KEY_ID,
             FAKE_SECRET_ACCESS_KEY,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pytest_omics_cache._core.calls import Call
 from pytest_omics_cache._core.injections import Injection
 from pytest_omics_cache._resources.canned.store import CannedResponse
+from pytest_omics_cache._wire import hosts as _hosts
 
 #: How each opt-out is spelt where the fake came from.
 FIXTURE = "fixture"
@@ -102,7 +103,6 @@ _REFUSED_AS = {
 def _no_omics_section(calls: Sequence[Call], source: str) -> str:
     """Requests to regions HealthOmics is not available in: one line per request as described
     (a retried one, alike each time, once with its count), then where HealthOmics is."""
-    from pytest_omics_cache._wire import hosts as _hosts
 
     counted: dict[str, int] = {}
     for call in calls:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from pytest_omics_cache._core.options import Options
@@ -79,29 +79,41 @@ Users = Callable[["Backend", str, Caller, str], Iterable[str]]
 
 
 class Backend:
-    """What handlers work on: the fake's options, each resource's store (by its type), and what
-    the resources registered for each other (their kinds, and who uses what)."""
+    """What handlers work on: the fake's options, each resource's store (by its type; ``stores``
+    are the types the catalog lists), and what the resources registered for each other (their
+    kinds, and who uses what)."""
 
-    __slots__ = ("_stores", "kinds", "lock", "options", "users_of")
+    __slots__ = ("_stores", "_types", "kinds", "options", "users_of")
+
+    #: Held across a check in one resource that depends on another's state (a run starting with
+    #: a cache, that cache's deletion), so that neither changes in between. One for every
+    #: backend: made once, not per test, and two fakes' requests seldom meet on it.
+    lock = threading.RLock()
 
     def __init__(
         self,
         options: Options,
-        stores: Iterable[object],
+        stores: frozenset[type],
         kinds: Mapping[str, Kind],
-        users_of: Iterable[Users],
+        users_of: tuple[Users, ...],
     ) -> None:
+        # Made for every test: plain assignments of what the catalog built once.
         self.options = options
-        self._stores = {type(store): store for store in stores}
+        self._types = stores
+        self._stores: dict[type, object] = {}
         self.kinds = kinds
-        self.users_of = tuple(users_of)
-        #: Held across a check in one resource that depends on another's state (a run starting
-        #: with a cache, that cache's deletion), so that neither changes in between.
-        self.lock = threading.RLock()
+        self.users_of = users_of
 
     def store(self, kind: type[_Store]) -> _Store:
-        """The one store of type ``kind``."""
-        return cast(_Store, self._stores[kind])
+        """The one store of type ``kind``, made empty the first time it is asked for: a fake
+        that never sees a run never makes the runs' store."""
+        try:
+            return self._stores[kind]  # type: ignore[return-value]
+        except KeyError:
+            if kind not in self._types:
+                raise LookupError(f"{kind.__name__} is no store of the catalog's") from None
+            # setdefault: two threads asking at once both get the one that was stored.
+            return self._stores.setdefault(kind, kind())  # type: ignore[return-value]
 
     def held(self, kind: str, caller: Caller, resource_id: str) -> Mapping[str, Any]:
         """The caller's resource ``resource_id`` of ``kind``, or its service's 404."""

@@ -44,6 +44,8 @@ class Options:
                 return self
         except TypeError:  # an unhashable value: certainly not valid, checked below
             pass
+        # Down to the wire, deferred: the ini's options are read in every pytest run with the
+        # plugin, and the validators are needed only the first time a set of options is seen.
         from pytest_omics_cache._wire import model as _model
         from pytest_omics_cache._wire import validate as _validate
 

@@ -76,7 +76,7 @@ class ResourceApis(RunCachesApi, RunsApi, CannedApi):
     _from_state = FROM_STATE
 
 
-_STORES = tuple(store for resource in RESOURCES for store in resource.stores)
+_STORES = frozenset(store for resource in RESOURCES for store in resource.stores)
 _KINDS = {kind: found for resource in RESOURCES for kind, found in resource.kinds.items()}
 _USERS = tuple(resource.users for resource in RESOURCES if resource.users is not None)
 
@@ -87,8 +87,8 @@ def handler(operation: str) -> Handler:
 
 
 def new_backend(options: Options) -> Backend:
-    """A fake's state: an empty store of each resource's."""
-    return Backend(options, [store() for store in _STORES], _KINDS, _USERS)
+    """A fake's state: each resource's store, empty (made when first asked for)."""
+    return Backend(options, _STORES, _KINDS, _USERS)
 
 
 def held(backend: Backend) -> list[tuple[str, Iterable[tuple[str, str, str]]]]:

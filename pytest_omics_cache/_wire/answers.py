@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from pytest_omics_cache._wire import model as _model
+from pytest_omics_cache._wire.clock import timestamp as parse
 from pytest_omics_cache._wire.protocol import OperationSpec, WireResponse
 
 if TYPE_CHECKING:
@@ -98,8 +99,6 @@ def _writer(shape: Shape) -> Writer:
 
         def timestamp(value: object) -> object:
             if isinstance(value, str):  # ISO-8601 text, as add_response accepts it
-                from pytest_omics_cache._wire.clock import timestamp as parse
-
                 value = parse(value)
             assert isinstance(value, datetime)
             return format_timestamp(value) if iso else value.timestamp()
@@ -188,8 +187,6 @@ def _header_value(shape: Shape, value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if shape.type_name == "timestamp":
-        from pytest_omics_cache._wire.clock import timestamp as parse
-
         moment = parse(value) if isinstance(value, str) else value
         assert isinstance(moment, datetime)
         if shape.serialization.get("timestampFormat") == "iso8601":

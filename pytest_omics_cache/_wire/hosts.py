@@ -13,11 +13,12 @@ import functools
 import re
 from urllib.parse import urlsplit
 
+from pytest_omics_cache._wire import model as _model
+
 
 @functools.cache
 def dns_suffixes() -> tuple[str, ...]:
     """Every DNS suffix, plain and dual-stack, of every partition botocore knows."""
-    from pytest_omics_cache._wire import model as _model
 
     loader = _model.loader()
     found: set[str] = set()
@@ -37,7 +38,6 @@ def dns_suffixes() -> tuple[str, ...]:
 @functools.cache
 def known_regions() -> frozenset[str]:
     """Every region botocore's endpoint data names, in every partition."""
-    from pytest_omics_cache._wire import model as _model
 
     loader = _model.loader()
     found: set[str] = set()
@@ -55,7 +55,6 @@ def omics_regions() -> tuple[str, ...]:
     and the like name a variant of a region's endpoint, not a region, and are left out).
 
     A client botocore makes for any other region builds a host there that does not resolve."""
-    from pytest_omics_cache._wire import model as _model
 
     resolver = _model.endpoint_resolver()
     found: set[str] = set()

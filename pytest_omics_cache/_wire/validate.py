@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from pytest_omics_cache._wire import clock as _clock
 from pytest_omics_cache._wire import documents as _documents
 from pytest_omics_cache._wire import model as _model
 from pytest_omics_cache._wire import patterns as _patterns
@@ -233,8 +234,6 @@ def _timestamp_checks(shape: Shape, expected: tuple[type, ...], lookup: Lookup) 
         if isinstance(value, datetime) and value.utcoffset() is not None:
             return _NONE
         if isinstance(value, str):
-            from pytest_omics_cache._wire import clock as _clock
-
             try:
                 _clock.timestamp(value)
             except ValueError:

@@ -83,7 +83,8 @@ class RunCachesApi:
                 region=self._options.region if region is None else region,
                 account=self._options.account if account is None else account,
             ).validated()
-        cache_id = self._backend.store(Registry).new_id() if id is None else id
+        registry = self._backend.store(Registry)
+        cache_id = registry.new_id() if id is None else id
         # What the fake derives is valid by construction (an id it chose, the ARN and S3 URI of
         # checked parts), in the model's member order (a test holds it).
         derived: dict[str, Any] = {
@@ -131,7 +132,7 @@ class RunCachesApi:
                 "tags": tags,
             }
             stored = _seed.build(where.account, where.region, given, derived)
-        if not self._backend.store(Registry).add(stored):
+        if not registry.add(stored):
             raise ValueError(
                 f"a run cache with id={cache_id!r} is already seeded in account {where.account},"
                 f" region {where.region}; give each cache its own id (or omit id for a fresh one)"

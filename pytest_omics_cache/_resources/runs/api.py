@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_omics_cache._core import arguments as _arguments
 from pytest_omics_cache._core.handlers import Caller
 from pytest_omics_cache._core.tag_quota import check_seed_tags
+from pytest_omics_cache._resources.runs.handlers import run_arn
 from pytest_omics_cache._resources.runs.store import (
     FINISHED,
     LIFECYCLE,
@@ -119,7 +120,6 @@ class RunsApi:
                     " add_run_cache(...)"
                 )
             data.setdefault("cacheBehavior", cache["cacheBehavior"])
-        from pytest_omics_cache._resources.runs.handlers import run_arn
 
         data.setdefault("arn", run_arn(caller, run_id))
         data.setdefault("uuid", self._runs.new_uuid())
