@@ -20,7 +20,6 @@ from pytest_omics_cache._transports import guard as _guard
 
 _SUITE_OPTIONS = pytest.StashKey[Options]()
 _NOT_PASSED = pytest.StashKey[bool]()
-_GUARD_NOT_PASSED = pytest.StashKey[bool]()
 _FAKE = pytest.StashKey[FakeOmics]()
 _OUTCOMES_PLUGIN = "pytest-omics-cache-outcomes"
 
@@ -61,6 +60,13 @@ def _valid(name: str, value: Any) -> bool:
     return True
 
 
+def _note_not_passed(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Mark a test that failed, errored, was skipped or xfailed: its teardown checks (the
+    fixture's, the guard's) give it no second, confusing error about what it never reached."""
+    if report.when in ("setup", "call") and report.outcome != "passed":
+        item.stash[_NOT_PASSED] = True
+
+
 class _Guard:
     """Tells the session-wide guard which test is running, for its message."""
 
@@ -75,15 +81,14 @@ class _Guard:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if report.when in ("setup", "call") and report.outcome != "passed":
-            item.stash[_GUARD_NOT_PASSED] = True
+        _note_not_passed(item, report)
         if report.when == "teardown":
             refused = _guard.take_refused()
             # A test that already failed (most likely on the refusal itself) gets no second error.
             if (
                 refused
                 and report.passed
-                and not item.stash.get(_GUARD_NOT_PASSED, False)
+                and not item.stash.get(_NOT_PASSED, False)
                 and _requests_must_be_served(item)
             ):
                 listing = "\n".join(f"  - {line}" for line in refused)
@@ -127,10 +132,7 @@ class _Outcomes:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if report.when in ("setup", "call") and report.outcome != "passed":
-            # A test that failed, errored, was skipped or xfailed gets no second, confusing
-            # error about injections it never reached.
-            item.stash[_NOT_PASSED] = True
+        _note_not_passed(item, report)
         fake = item.stash.get(_FAKE, None)
         if fake is not None:
             if report.failed and report.when in ("call", "teardown"):
