@@ -7,8 +7,9 @@ it in one piece. Counted with callgrind, the fake's first use in a pytest run to
 instructions that way (about 2.4 M per module, a thirtieth of a second), once per run. Nothing
 here is a test assertion worth rewriting, so before the package imports its modules it tells
 that hook to leave them to Python's import: every module of every subpackage (the layers and
-the resource folders), found by walking the package's folders. ``plugin`` and this package's ``__init__`` are
-imported by pytest itself, before this can run; they stay small for that reason.
+the resource folders), found by walking the package's folders. ``plugin`` and this package's
+``__init__`` are imported by pytest itself, before this can run; they stay small for that
+reason.
 
 It uses a private attribute of pytest's hook (the per-name cache behind
 ``AssertionRewritingHook._is_marked_for_rewrite``): where that is missing, or where a suite's

@@ -3,6 +3,7 @@ the runs the code under test starts go through, and reading them back."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +55,7 @@ class RunsApi:
 
     _backend: Backend
 
-    @property
+    @functools.cached_property
     def _runs(self) -> RunStore:
         return self._backend.store(RunStore)
 
