@@ -54,8 +54,10 @@ class FakeOmics(catalog.ResourceApis, FaultsApi, RecordApi, EndpointApi):
         request is taken to come from. ``real_sleep`` lets botocore sleep between
         retries, and ``real_signatures`` lets it compute real SigV4 signatures on omics requests
         (by default they carry a fixed one); ``assert_all_errors_fired`` makes unfired finite
-        injections fail the test; ``max_run_caches`` is the per-account, per-region quota
-        CreateRunCache enforces. A bad value is a ``ValueError``."""
+        injections fail the test, and ``assert_all_requests_served`` a request the fake did not
+        serve (even if the code under test caught its error); ``max_run_caches`` is the
+        per-account, per-region quota CreateRunCache enforces. A bad value is a
+        ``ValueError``."""
         self._setup(
             Options(
                 region=region,

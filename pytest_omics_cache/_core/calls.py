@@ -21,16 +21,24 @@ class Call:
     (``{"name": "wgs", "requestId": ANY, ...}``).
     """
 
+    #: The operation, as the model names it (``"GetRunCache"``); ``""`` for a request no
+    #: operation of the model has the method and path of.
     operation: str
+    #: The request's parameters as boto3 names them, read back from the wire.
     params: Mapping[str, Any]
+    #: The region the request addressed: its signature's credential scope, else its host's.
     region: str
+    #: The account it came from (the fake's ``account``).
     account: str
     #: The HTTP status sent; None when a transport fault was injected (no response at all).
     status_code: int | None
     #: The error code sent (``"ResourceNotFoundException"``), or None for a success.
     error_code: str | None
+    #: The HTTP request's method, as the client built it.
     method: str
+    #: The HTTP request's URL.
     url: str
+    #: The HTTP request's headers (case-insensitive).
     headers: Mapping[str, str] = field(repr=False)
     #: The injected transport fault (``"read-timeout"``), or None.
     fault: str | None = None

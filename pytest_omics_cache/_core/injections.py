@@ -1,10 +1,10 @@
 """Injected errors and transport faults: which request gets which, and how often.
 
-Matching rules (documented in the README): injections are consulted in the order they were
-added. An injection *sees* each request that matches its operation, id and region and reaches
-it; it lets the first ``after`` of those through, then fires on the next ``times`` (every one
-when ``times`` is None). The first injection that fires answers the request; later injections
-do not see it.
+Matching rules (documented in docs/how-to/errors.md): injections are consulted in the order
+they were added. An injection *sees* each request that matches its operation, id and region
+and reaches it; it lets the first ``after`` of those through, then fires on the next ``times``
+(every one when ``times`` is None). The first injection that fires answers the request; later
+injections do not see it.
 """
 
 from __future__ import annotations
@@ -57,12 +57,19 @@ class Injection:
     code: str
     #: ``"error"`` or ``"fault"``.
     kind: str
+    #: The operation it answers (``"GetRunCache"``), or None for every served operation.
     operation: str | None
+    #: The ``id`` parameter a request must have to match, or None for any.
     id: str | None
+    #: The region a request must address to match, or None for any.
     region: str | None
+    #: The error's message (None: the default message of its code); None for a fault.
     message: str | None
+    #: How many matching requests it answers; None for every one.
     times: int | None
+    #: How many matching requests it lets through before it answers.
     after: int
+    #: Requests it answered so far.
     fired: int = 0
     #: Matching requests it has seen, including the ones let through by ``after``.
     seen: int = 0

@@ -28,6 +28,7 @@ class CannedResponse:
     params: Mapping[str, Any] | None
     #: How many requests it answers; None for every one.
     times: int | None
+    #: Requests it answered so far.
     fired: int = 0
     _headers: dict[str, str] = field(default_factory=dict, repr=False)
     _body: bytes = field(default=b"", repr=False)

@@ -1,7 +1,8 @@
 """Run caches: the handlers of the five run-cache operations, on the registry's state
 (``store``), working on validated parameters.
 
-Where AWS does not document a behaviour, the choice made is in the README.
+Where AWS does not document a behaviour, the choice made is in the docs
+(docs/explanation/choices.md).
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ def _missing(backend: Backend, caller: Caller, cache_id: str) -> ServiceError:
 KIND = Kind(_find, _missing, Taggable(_read_tags, _change_tags))
 
 HANDLERS: Mapping[str, Handler] = {
-    # The order the README documents them in.
+    # The order the docs (reference/service.md) document them in.
     "CreateRunCache": create_run_cache,
     "GetRunCache": get_run_cache,
     "ListRunCaches": list_run_caches,

@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, TypedDict
 
+#: A run cache's ``cacheBehavior``, as the model's enum has it.
 CacheBehavior = Literal["CACHE_ALWAYS", "CACHE_ON_FAILURE"]
+#: A run cache's ``status``, as the model's enum has it.
 RunCacheStatus = Literal["ACTIVE", "DELETED", "FAILED"]
 
 

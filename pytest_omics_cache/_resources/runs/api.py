@@ -3,7 +3,6 @@ the runs the code under test starts go through, and reading them back."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +54,7 @@ class RunsApi:
 
     _backend: Backend
 
-    @functools.cached_property
+    @property
     def _runs(self) -> RunStore:
         return self._backend.store(RunStore)
 

@@ -6,7 +6,7 @@ progress (PENDING) and it moves one step each time GetRun reads it: through the 
 (``next_runs``), or else the normal lifecycle to COMPLETED. The ties to run caches: a run names
 an ACTIVE cache of its account and region, inherits the cache's behaviour at start, and keeps the
 cache from being deleted until it finishes. Where AWS does not document a behaviour, the choice
-is in the README.
+is in the docs (docs/explanation/choices.md).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def run_arn(caller: Caller, run_id: str) -> str:
 
 
 def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Mapping[str, Any]:
-    """The run cache a new run may use, or the service's error (see the README's choices)."""
+    """The run cache a new run may use, or the service's error (see the choices in the docs)."""
     cache = backend.held("runCache", caller, cache_id)  # a 404, with the near-miss hint
     if cache["status"] != "ACTIVE":
         raise ServiceError(

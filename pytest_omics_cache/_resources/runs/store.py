@@ -43,10 +43,15 @@ def uncacheable(fields: Mapping[str, Any]) -> list[str]:
 class RunScript:
     """What the next run(s) the code under test starts go through (``next_runs``)."""
 
+    #: The statuses a scripted run goes through, one per GetRun, from the first.
     progress: tuple[str, ...]
+    #: The ``failureReason`` GetRun answers once the run has FAILED, or None.
     failureReason: str | None
+    #: The tasks a scripted run gets (GetRunTask-shaped, as in ``add_run_task``).
     tasks: tuple[Mapping[str, Any], ...]
+    #: How many runs it scripts; None for every run from now on.
     times: int | None
+    #: Runs it scripted so far.
     fired: int = 0
 
 
