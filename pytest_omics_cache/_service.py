@@ -238,7 +238,7 @@ class OmicsService:
         unserved: bool = False,
         no_omics: bool = False,
     ) -> None:
-        # Call's fields in Call's order (see _calls.Record).
+        # Call's fields in Call's order (see _core.calls.Record).
         self.calls.record(
             (
                 operation,

@@ -8,8 +8,8 @@ scheme (:func:`page_token`) and one error scheme serve every resource.
 
 The backend holds each resource's store by its type and names none of them: the catalog
 (``_resources.catalog``) builds it, and registers what one resource may ask of another
-(:class:`Kind`: find a resource by id, read and change its tags, which of a resource's users
-hold it), so no resource imports another.
+(:class:`Kind`: find a resource by id, its 404, read and change its tags; :data:`Users`: which
+of a resource's users hold it), so no resource imports another.
 """
 
 from __future__ import annotations

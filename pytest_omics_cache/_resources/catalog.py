@@ -29,8 +29,7 @@ from pytest_omics_cache._resources.tags import handlers as tags
 class Resource(NamedTuple):
     """How one resource plugs into the fake."""
 
-    #: What it shows in the failure summary ("run cache"), and the function listing
-    #: (account, region, id) of what it holds; "" and None for a resource that holds nothing.
+    #: What it is called in the failure summary ("run cache"); "" for one that holds nothing.
     label: str
     #: The operations it serves, by the model's names.
     handlers: Mapping[str, Handler]
@@ -40,6 +39,7 @@ class Resource(NamedTuple):
     kinds: Mapping[str, Kind] = {}
     #: Which of its resources hold another's (see ``Users``).
     users: Users | None = None
+    #: (account, region, id) of everything it holds, for the failure summary; None if nothing.
     held: Callable[[Backend], Iterable[tuple[str, str, str]]] | None = None
     #: False where some requests of its operations go to ``add_response`` (tags on an ARN of a
     #: kind the fake holds nothing of), so that ``add_response`` may queue answers for them.

@@ -52,12 +52,15 @@ def _resource(backend: Backend, caller: Caller, arn: str) -> _Resource:
 
 
 def _held_or_canned(
-    act: Callable[[Backend, Caller, Taggable, str, Mapping[str, Any]], bytes], fallback: Handler
+    act: Callable[[Backend, Caller, Taggable, str, Mapping[str, Any]], bytes],
+    operation: str,
+    fallback: Callable[[str], Handler],
 ) -> Handler:
     def handle(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Any:
         resource = _resource(backend, caller, params["resourceArn"])
         if resource.taggable is None:
-            return fallback(backend, caller, params)
+            # Asked for here, not when the catalog is imported: making it reads the model.
+            return fallback(operation)(backend, caller, params)
         return act(backend, caller, resource.taggable, resource.id, params)
 
     return handle
@@ -116,7 +119,7 @@ def _list(
 def handlers(fallback: Callable[[str], Handler]) -> Mapping[str, Handler]:
     """The tag handlers; ``fallback(operation)`` answers an ARN of a kind no resource holds."""
     return {
-        "TagResource": _held_or_canned(_tag, fallback("TagResource")),
-        "UntagResource": _held_or_canned(_untag, fallback("UntagResource")),
-        "ListTagsForResource": _held_or_canned(_list, fallback("ListTagsForResource")),
+        "TagResource": _held_or_canned(_tag, "TagResource", fallback),
+        "UntagResource": _held_or_canned(_untag, "UntagResource", fallback),
+        "ListTagsForResource": _held_or_canned(_list, "ListTagsForResource", fallback),
     }
