@@ -286,20 +286,27 @@ def test_the_session_guard_leaves_other_hosts_alone(
     pytester.runpytest("-p", "no:randomly", "--fake-omics-guard").assert_outcomes(passed=1)
 
 
-@pytest.mark.fake_omics(assert_all_requests_served=False)
-def test_a_proxy_is_never_asked_to_connect_to_healthomics(fake_omics: FakeOmics) -> None:
+def _through_a_proxy(scheme: str, url: str) -> Exception:
+    """The refusal of ``url`` fetched through a local proxy for ``scheme``, which the client
+    reached and sent nothing."""
     with socket.socket() as proxy:
         proxy.bind(("127.0.0.1", 0))
         proxy.listen(1)
         proxy.settimeout(5)
         address = f"http://127.0.0.1:{proxy.getsockname()[1]}"
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"https": address}))
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({scheme: address}))
 
-        error = _refused(lambda: opener.open("https://omics.us-east-1.amazonaws.com/", timeout=5))
+        error = _refused(lambda: opener.open(url, timeout=5))
         accepted, _ = proxy.accept()  # the client did connect to the proxy...
         with accepted:
             accepted.settimeout(1)
             assert accepted.recv(1024) == b""  # ...and sent it nothing
+    return error
+
+
+@pytest.mark.fake_omics(assert_all_requests_served=False)
+def test_a_proxy_is_never_asked_to_connect_to_healthomics(fake_omics: FakeOmics) -> None:
+    error = _through_a_proxy("https", "https://omics.us-east-1.amazonaws.com/")
 
     assert "refused a connection to omics.us-east-1.amazonaws.com:443" in str(error)
     assert fake_omics.get_call().params["by"] == "http.client (via urllib.request)"
@@ -463,18 +470,7 @@ def test_the_session_guard_in_this_process_refuses_and_is_taken_out_exactly() ->
 
 @pytest.mark.fake_omics(assert_all_requests_served=False)
 def test_a_plain_http_proxy_is_never_asked_to_fetch_from_healthomics(fake_omics: FakeOmics) -> None:
-    with socket.socket() as proxy:
-        proxy.bind(("127.0.0.1", 0))
-        proxy.listen(1)
-        proxy.settimeout(5)
-        address = f"http://127.0.0.1:{proxy.getsockname()[1]}"
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": address}))
-
-        error = _refused(lambda: opener.open("http://omics.us-east-1.amazonaws.com/x", timeout=5))
-        accepted, _ = proxy.accept()
-        with accepted:
-            accepted.settimeout(1)
-            assert accepted.recv(1024) == b""
+    error = _through_a_proxy("http", "http://omics.us-east-1.amazonaws.com/x")
 
     assert "refused a connection to omics.us-east-1.amazonaws.com:80" in str(error)
 
