@@ -3,12 +3,13 @@
 
     python3 dev.py examples   # run the example project's test suite
     python3 dev.py test       # run the whole test suite with the coverage gate
-    python3 dev.py lint       # ruff (lint + format check) and mypy --strict
+    python3 dev.py lint       # ruff (lint + format check), mypy --strict, import-linter
     python3 dev.py fresh      # the README's install line and quick start in a new virtualenv
     python3 dev.py parallel   # the whole suite again: two xdist workers, random order
     python3 dev.py compat     # the suite on the oldest and the newest botocore
     python3 dev.py versions   # the suite on every other Python version the package claims
     python3 dev.py bench      # the benchmarks in bench/ (not part of the tests)
+    python3 dev.py docs       # the docs site into docs/_build/html, warnings as errors
     python3 dev.py mutate [--sample N]  # mutation testing of the behaviour modules (not CI)
 
 Each creates (or reuses) its virtualenv and installs what it needs whenever pyproject.toml
@@ -181,6 +182,17 @@ def lint(extra: list[str]) -> None:
     _run(str(bin_dir / "lint-imports"), "--no-cache")
 
 
+def docs(extra: list[str]) -> None:
+    """The docs site into docs/_build/html, warnings (broken references included) as errors."""
+    bin_dir = _dev()
+    out = ROOT / "docs" / "_build" / "html"
+    _run(
+        str(bin_dir / "sphinx-build"),
+        "-W", "--keep-going", "-n", "-q", "-E", "-b", "html", "docs", str(out), *extra,
+    )  # fmt: skip
+    print(f"docs: {out / 'index.html'}")
+
+
 def mutate(extra: list[str]) -> None:
     """mutmut over the modules of [tool.mutmut] in pyproject.toml, and the score.
 
@@ -252,6 +264,7 @@ COMMANDS = {
     "compat": compat,
     "versions": versions,
     "bench": bench,
+    "docs": docs,
     "mutate": mutate,
 }
 

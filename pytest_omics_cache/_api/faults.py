@@ -80,7 +80,8 @@ class FaultsApi:
         ``kind`` is ``"connection"`` (botocore raises ``EndpointConnectionError``),
         ``"connect-timeout"`` (``ConnectTimeoutError``) or ``"read-timeout"``
         (``ReadTimeoutError``): the exceptions botocore's HTTP layer raises, retried as botocore
-        retries them. The other parameters match requests as in ``add_error``.
+        retries them. ``operation``, ``id``, ``region``, ``times`` and ``after`` match requests as
+        in ``add_error``.
         """
         __tracebackhide__ = True
         if kind not in FAULT_EXCEPTIONS:

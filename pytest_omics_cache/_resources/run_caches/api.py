@@ -50,8 +50,11 @@ class RunCachesApi:
         """Store a run cache and return exactly what ``get_run_cache(id=...)`` will return for it
         (without ``ResponseMetadata``).
 
-        Field names and values are boto3's. Every value is checked against the botocore omics
-        model now, so a bad seed is a ``ValueError`` naming the field, the value and the rule.
+        The fields (``id``, ``name``, ``description``, ``cacheS3Uri``, ``cacheBehavior``,
+        ``cacheBucketOwnerId``, ``creationTime``, ``status``, ``tags``) are GetRunCache's, by
+        boto3's names and values; ``region`` and ``account`` (default: the fake's) say where it
+        is held. Every value is checked against the botocore omics model now, so a bad seed is a
+        ``ValueError`` naming the field, the value and the rule.
         Unset optional fields (``name``, ``description``) are absent from the response, as the
         service omits them; ``cacheBucketOwnerId`` defaults to the cache's account, as
         CreateRunCache sets it when the caller names no owner. ``status="DELETED"`` is a
@@ -164,8 +167,9 @@ class RunCachesApi:
         region: str | None = None,
         account: str | None = None,
     ) -> None:
-        """Mark a run cache as used by active runs, so DeleteRunCache answers
-        ``ConflictException`` as the service does; ``in_use=False`` releases it."""
+        """Mark run cache ``id`` as used by active runs, so DeleteRunCache answers
+        ``ConflictException`` as the service does; ``in_use=False`` releases it. ``region``
+        and ``account`` (default: the fake's) say where the cache is held."""
         __tracebackhide__ = True
         _arguments.check_flag("mark_in_use", "in_use", in_use)
         where_region = self._options.region if region is None else region

@@ -91,7 +91,7 @@ class RunsApi:
         cache seeded in the same account and region; ``cacheBehavior`` defaults to that
         cache's. A ``workflowType="READY2RUN"`` run can have neither: HealthOmics has no call
         caching for Ready2Run workflows. ``tasks`` are GetRunTask-shaped dicts (see
-        ``add_run_task``).
+        ``add_run_task``). ``region`` and ``account`` (default: the fake's) say where it is held.
         """
         __tracebackhide__ = True
         caller = self._where("add_run", region, account)
@@ -159,6 +159,7 @@ class RunsApi:
         ``status``...), checked against the model now. The task's ``status`` follows the run's
         unless given here; a task with ``cacheHit=True`` gets the ``cacheS3Uri`` the documented
         layout gives it under the run's cache (``{cacheS3Uri}{runId}/{taskId}/{entry uuid}/``).
+        ``region`` and ``account`` (default: the fake's) say where the run is held.
         """
         __tracebackhide__ = True
         caller = self._where("add_run_task", region, account)
@@ -195,7 +196,8 @@ class RunsApi:
     ) -> dict[str, Any]:
         """Move run ``id`` to ``status`` now (its tasks follow, unless set themselves), as the
         service would: start and stop times, ``failureReason`` for FAILED. The test takes over:
-        the run's scripted progress stops. Returns what GetRun now returns."""
+        the run's scripted progress stops. Returns what GetRun now returns. ``region`` and
+        ``account`` (default: the fake's) say where the run is held."""
         __tracebackhide__ = True
         caller = self._where("set_run_status", region, account)
         _status("set_run_status", status)
@@ -216,8 +218,10 @@ class RunsApi:
         region: str | None = None,
         account: str | None = None,
     ) -> dict[str, Any]:
-        """Move one task of run ``id`` to ``status``; from then on it no longer follows the
-        run. Returns what GetRunTask now returns."""
+        """Move task ``taskId`` of run ``id`` to ``status``; from then on it no longer follows
+        the run. ``failureReason`` is what GetRunTask answers for a FAILED task; ``region`` and
+        ``account`` (default: the fake's) say where the run is held. Returns what GetRunTask now
+        returns."""
         __tracebackhide__ = True
         caller = self._where("set_task_status", region, account)
         _status("set_task_status", status, "GetRunTask")
@@ -246,7 +250,8 @@ class RunsApi:
         The run starts at ``progress[0]`` and moves one status further each time GetRun reads
         it (GetRun answers the current status, then the run moves), so code that polls, or a
         botocore waiter, sees the whole sequence; e.g. ``progress=("PENDING", "RUNNING",
-        "FAILED"), failureReason="out of memory"``. ``tasks`` are the tasks it gets, as in
+        "FAILED"), failureReason="out of memory"``: ``failureReason`` is what GetRun answers once
+        the run has FAILED. ``tasks`` are the tasks it gets, as in
         ``add_run_task``. ``times`` runs are scripted (None: every run from now on); scripts
         are used in the order given. Runs nobody scripted go through the normal lifecycle,
         PENDING to COMPLETED.
@@ -268,7 +273,8 @@ class RunsApi:
         self, *, region: str | None = None, account: str | None = None
     ) -> list[dict[str, Any]]:
         """Every run the fake holds, seeded or started by the code under test, as ``get_run``
-        returns it now (without ``ResponseMetadata``), oldest first."""
+        returns it now (without ``ResponseMetadata``), oldest first; ``region`` / ``account``
+        keep only those of that region / account."""
         __tracebackhide__ = True
         _arguments.check_where("runs", region, account)
         return [_copy(run.data) for run in self._runs.listed(account, region)]
