@@ -188,3 +188,50 @@ def test_the_reference_is_generated_from_the_code(tmp_path: Path) -> None:
     assert (tmp_path / "searchindex.js").is_file()
     assert "search.html" in (tmp_path / "index.html").read_text()
     assert 'href="how-to/seeding.html"' in (tmp_path / "index.html").read_text()
+
+
+def test_a_docstring_off_its_signature_and_a_broken_reference_fail_the_build(
+    tmp_path: Path,
+) -> None:
+    build = shutil.which("sphinx-build", path=str(Path(sys.executable).parent))
+    if build is None:
+        pytest.skip("Sphinx is not installed here (python3 dev.py docs builds the site)")
+    (tmp_path / "probe.py").write_text(
+        "def seed(*, region: str, account: str) -> None:\n"
+        '    """Seed into ``region``; ``owner=`` names the owner."""\n'
+    )
+    (tmp_path / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path[:0] = [{str(tmp_path)!r}, {str(DOCS / '_ext')!r}]\n"
+        "extensions = ['sphinx.ext.autodoc', 'omics_docs']\n"
+        "omics_checked_prefix = 'probe.'\n"
+        "nitpicky = True\n"
+    )
+    (tmp_path / "index.rst").write_text(
+        "Probe\n=====\n\n.. autofunction:: probe.seed\n\nSee :py:func:`probe.nothing`.\n"
+    )
+
+    result = subprocess.run(
+        [
+            build,
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-b",
+            "html",
+            str(tmp_path),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "probe.seed: the docstring does not name parameter ``account``" in result.stderr
+    assert "probe.seed: the docstring names ``owner=``, which its signature does not have" in (
+        result.stderr
+    )
+    assert "py:func reference target not found: probe.nothing" in result.stderr
+    assert "``region``" not in result.stderr  # named: no complaint
