@@ -133,7 +133,7 @@ class FakeOmics(catalog.ResourceApis, FaultsApi, RecordApi, EndpointApi):
         options = self._options
         unserved = self._calls.unserved() if options.assert_all_requests_served else []
         unfired: list[Injection | CannedResponse] = (
-            [*self._injections.unfired(), *self._backend.store(CannedResponses).unfired()]
+            [*self._injections.unfired(), *self._backend.stores[CannedResponses].unfired()]
             if options.assert_all_errors_fired
             else []
         )

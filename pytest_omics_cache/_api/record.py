@@ -49,5 +49,5 @@ class RecordApi:
         return _summary.summary(
             calls=self._calls.select(None),
             held=catalog.held(self._backend),
-            unfired=[*self._injections.unfired(), *self._backend.store(CannedResponses).unfired()],
+            unfired=[*self._injections.unfired(), *self._backend.stores[CannedResponses].unfired()],
         )

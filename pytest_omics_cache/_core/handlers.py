@@ -78,12 +78,35 @@ class Kind(NamedTuple):
 Users = Callable[["Backend", str, Caller, str], Iterable[str]]
 
 
+class Stores(dict[type, object]):
+    """Each resource's store, by its type, made empty the first time it is asked for (a fake
+    that never sees a run never makes the runs' store). A dict, so that a store once made is
+    found by the dict's own lookup, with no Python call: seeding a hundred thousand caches
+    asks for one each time."""
+
+    __slots__ = ("_types",)
+
+    def __init__(self, types: frozenset[type]) -> None:
+        super().__init__()
+        self._types = types
+
+    if TYPE_CHECKING:  # the store of the type asked for, for mypy; at run time dict's own
+
+        def __getitem__(self, kind: type[_Store]) -> _Store: ...
+
+    def __missing__(self, kind: type) -> object:
+        if kind not in self._types:
+            raise LookupError(f"{kind.__name__} is no store of the catalog's")
+        # setdefault: two threads asking at once both get the one that was stored.
+        return self.setdefault(kind, kind())
+
+
 class Backend:
-    """What handlers work on: the fake's options, each resource's store (by its type; ``stores``
-    are the types the catalog lists), and what the resources registered for each other (their
+    """What handlers work on: the fake's options, each resource's store (``stores[Type]``; the
+    types are those the catalog lists), and what the resources registered for each other (their
     kinds, and who uses what)."""
 
-    __slots__ = ("_stores", "_types", "kinds", "options", "users_of")
+    __slots__ = ("kinds", "options", "stores", "users_of")
 
     #: Held across a check in one resource that depends on another's state (a run starting with
     #: a cache, that cache's deletion), so that neither changes in between. One for every
@@ -99,21 +122,9 @@ class Backend:
     ) -> None:
         # Made for every test: plain assignments of what the catalog built once.
         self.options = options
-        self._types = stores
-        self._stores: dict[type, object] = {}
+        self.stores = Stores(stores)
         self.kinds = kinds
         self.users_of = users_of
-
-    def store(self, kind: type[_Store]) -> _Store:
-        """The one store of type ``kind``, made empty the first time it is asked for: a fake
-        that never sees a run never makes the runs' store."""
-        try:
-            return self._stores[kind]  # type: ignore[return-value]
-        except KeyError:
-            if kind not in self._types:
-                raise LookupError(f"{kind.__name__} is no store of the catalog's") from None
-            # setdefault: two threads asking at once both get the one that was stored.
-            return self._stores.setdefault(kind, kind())  # type: ignore[return-value]
 
     def held(self, kind: str, caller: Caller, resource_id: str) -> Mapping[str, Any]:
         """The caller's resource ``resource_id`` of ``kind``, or its service's 404."""

@@ -65,7 +65,7 @@ class CannedApi:
             raise ValueError(f"add_response: invalid {operation} response: " + "; ".join(problems))
         _arguments.check_params("add_response", operation, params)
         _arguments.check_times("add_response", times)
-        return self._backend.store(CannedResponses).add(
+        return self._backend.stores[CannedResponses].add(
             CannedResponse(operation, given, None if params is None else _as_read(params), times)
         )
 

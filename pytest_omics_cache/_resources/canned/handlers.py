@@ -22,7 +22,7 @@ def handler_for(operation: str) -> Handler:
     spec = _protocol.spec(operation)
 
     def canned_answer(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> WireResponse:
-        canned = backend.store(CannedResponses)
+        canned = backend.stores[CannedResponses]
         found = canned.take(operation, params)
         if found is None:
             raise Unserved(canned.explain_miss(operation, params))

@@ -86,7 +86,7 @@ class RunCachesApi:
                 region=self._options.region if region is None else region,
                 account=self._options.account if account is None else account,
             ).validated()
-        registry = self._backend.store(Registry)
+        registry = self._backend.stores[Registry]
         cache_id = registry.new_id() if id is None else id
         # What the fake derives is valid by construction (an id it chose, the ARN and S3 URI of
         # checked parts), in the model's member order (a test holds it).
@@ -154,7 +154,7 @@ class RunCachesApi:
         _arguments.check_where("run_caches", region, account)
         return [
             _copy(stored.data)
-            for stored in self._backend.store(Registry).all()
+            for stored in self._backend.stores[Registry].all()
             if (region is None or stored.region == region)
             and (account is None or stored.account == account)
         ]
@@ -174,7 +174,7 @@ class RunCachesApi:
         _arguments.check_flag("mark_in_use", "in_use", in_use)
         where_region = self._options.region if region is None else region
         where_account = self._options.account if account is None else account
-        if not self._backend.store(Registry).set_in_use(where_account, where_region, id, in_use):
+        if not self._backend.stores[Registry].set_in_use(where_account, where_region, id, in_use):
             raise ValueError(
                 f"mark_in_use: no run cache with id={id!r} in account {where_account},"
                 f" region {where_region}"

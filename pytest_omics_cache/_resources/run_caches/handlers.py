@@ -38,7 +38,7 @@ DEFAULT_PAGE_SIZE = 100
 
 def stored(backend: Backend, caller: Caller, cache_id: str) -> StoredRunCache:
     """The caller's run cache ``cache_id``, or the service's 404."""
-    stored = backend.store(Registry).get(caller.account, caller.region, cache_id)
+    stored = backend.stores[Registry].get(caller.account, caller.region, cache_id)
     if stored is None:
         raise ServiceError("ResourceNotFoundException", not_found(backend, caller, cache_id))
     return stored
@@ -49,7 +49,7 @@ def not_found(backend: Backend, caller: Caller, cache_id: str) -> str:
     message = f"Run cache {cache_id} not found."
     elsewhere = [
         f"account {account}, region {region}"
-        for account, region in backend.store(Registry).locations(cache_id)
+        for account, region in backend.stores[Registry].locations(cache_id)
     ]
     if elsewhere:
         # Not what AWS says, but what the test author needs: the cache exists, just not where
@@ -78,7 +78,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     # same request): a requestId replayed with other ones is a conflict.
     fingerprint = repr((location, behavior, owner, name, description, sorted(tags.items())))
 
-    cache_uuid = backend.store(Registry).new_uuid()
+    cache_uuid = backend.stores[Registry].new_uuid()
 
     def build(new_id: str) -> StoredRunCache:
         # In the model's member order, the order botocore's parser returns them in.
@@ -102,7 +102,7 @@ def create_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
         return _seed.render(caller.account, caller.region, data)
 
     try:
-        cache = backend.store(Registry).create(
+        cache = backend.stores[Registry].create(
             caller.account,
             caller.region,
             params["requestId"],
@@ -133,7 +133,7 @@ def list_run_caches(backend: Backend, caller: Caller, params: Mapping[str, Any])
     after_seq = 0
     token = params.get("startingToken")
     if token is not None:
-        resolved = backend.store(Registry).resolve_token(token)
+        resolved = backend.stores[Registry].resolve_token(token)
         if resolved is None or resolved[:2] != (caller.account, caller.region):
             raise ServiceError(
                 "ValidationException",
@@ -141,13 +141,13 @@ def list_run_caches(backend: Backend, caller: Caller, params: Mapping[str, Any])
                 " of this account and region.",
             )
         after_seq = resolved[2]
-    caches, more = backend.store(Registry).page(
+    caches, more = backend.stores[Registry].page(
         caller.account, caller.region, after_seq, params.get("maxResults", DEFAULT_PAGE_SIZE)
     )
     # Each item's JSON is rendered once per version of the cache, so a page costs its size.
     body = b'{"items":[' + b",".join([c.item or _seed.list_item_body(c) for c in caches]) + b"]"
     if more:
-        token = backend.store(Registry).issue_token(caller.account, caller.region, caches[-1].seq)
+        token = backend.stores[Registry].issue_token(caller.account, caller.region, caches[-1].seq)
         body += b',"nextToken":' + json.dumps(token).encode()
     return body + b"}"
 
@@ -158,7 +158,7 @@ def update_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
     def change(current: StoredRunCache) -> StoredRunCache:
         return _seed.render(current.account, current.region, {**current.data, **changes})
 
-    if backend.store(Registry).update(caller.account, caller.region, params["id"], change) is None:
+    if backend.stores[Registry].update(caller.account, caller.region, params["id"], change) is None:
         raise ServiceError("ResourceNotFoundException", not_found(backend, caller, params["id"]))
     return b""
 
@@ -175,7 +175,7 @@ def delete_run_cache(backend: Backend, caller: Caller, params: Mapping[str, Any]
                 "ConflictException",
                 f"Run cache {params['id']} is in use by active runs{using} and cannot be deleted.",
             )
-        backend.store(Registry).delete(caller.account, caller.region, params["id"])
+        backend.stores[Registry].delete(caller.account, caller.region, params["id"])
     return b""
 
 
@@ -194,12 +194,15 @@ def _change_tags(
         data = {**current.data, "tags": change(dict(current.data["tags"]))}
         return _seed.render(current.account, current.region, data)
 
-    if backend.store(Registry).update(caller.account, caller.region, cache_id, new_version) is None:
+    if (
+        backend.stores[Registry].update(caller.account, caller.region, cache_id, new_version)
+        is None
+    ):
         raise ServiceError("ResourceNotFoundException", not_found(backend, caller, cache_id))
 
 
 def _find(backend: Backend, caller: Caller, cache_id: str) -> Mapping[str, Any] | None:
-    found = backend.store(Registry).get(caller.account, caller.region, cache_id)
+    found = backend.stores[Registry].get(caller.account, caller.region, cache_id)
     return None if found is None else found.data
 
 
@@ -223,4 +226,4 @@ HANDLERS: Mapping[str, Handler] = {
 
 def held(backend: Backend) -> list[tuple[str, str, str]]:
     """(account, region, id) of every run cache held, oldest first, for the failure summary."""
-    return [(c.account, c.region, c.data["id"]) for c in backend.store(Registry).all()]
+    return [(c.account, c.region, c.data["id"]) for c in backend.stores[Registry].all()]

@@ -56,7 +56,7 @@ class RunsApi:
 
     @property
     def _runs(self) -> RunStore:
-        return self._backend.store(RunStore)
+        return self._backend.stores[RunStore]
 
     def _cache(self, caller: Caller, cache_id: str) -> Mapping[str, Any] | None:
         """The caller's run cache ``cache_id`` as GetRunCache answers, or None (the run-cache

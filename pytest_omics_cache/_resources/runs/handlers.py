@@ -66,7 +66,7 @@ def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Mapping[st
 
 
 def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    store = backend.store(RunStore)
+    store = backend.stores[RunStore]
     # The parameters define the run: a requestId replayed with other ones is a conflict. Kept
     # as they are (the call log holds them anyway): two requests with one requestId are equal
     # in it, so they are equal as a whole exactly when the rest is, in whatever order.
@@ -98,7 +98,7 @@ def _start_answer() -> tuple[str, ...]:
 
 
 def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> StoredRun:
-    store = backend.store(RunStore)
+    store = backend.stores[RunStore]
     source = store.get(caller, params["runId"]) if "runId" in params else None
     if source is None and "workflowId" not in params:
         raise ServiceError(
@@ -188,7 +188,7 @@ def _model_has_all_run_members() -> bool:
 
 
 def get_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    store = backend.store(RunStore)
+    store = backend.stores[RunStore]
     with store.lock:
         run = store.get(caller, params["id"])
         body = run.body
@@ -212,11 +212,11 @@ def list_runs(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> by
     filters = {k: params[k] for k in ("name", "status", "runGroupId", "batchId") if k in params}
     runs = [
         run
-        for run in backend.store(RunStore).listed(caller.account, caller.region)
+        for run in backend.stores[RunStore].listed(caller.account, caller.region)
         if all(run.data.get(k) == v for k, v in filters.items())
     ]
     scope = ("ListRuns", caller, tuple(sorted(filters.items())))
-    page, token = backend.store(RunStore).page(
+    page, token = backend.stores[RunStore].page(
         scope,
         params.get("startingToken"),
         runs,
@@ -240,23 +240,23 @@ def _conflict_unless(run: StoredRun, allowed: tuple[str, ...], action: str) -> N
 
 
 def cancel_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    with backend.store(RunStore).lock:
-        run = backend.store(RunStore).get(caller, params["id"])
+    with backend.stores[RunStore].lock:
+        run = backend.stores[RunStore].get(caller, params["id"])
         _conflict_unless(run, ACTIVE, "cancelled")
         set_status(run, "CANCELLED")
     return b""
 
 
 def delete_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    with backend.store(RunStore).lock:
-        run = backend.store(RunStore).get(caller, params["id"])
+    with backend.stores[RunStore].lock:
+        run = backend.stores[RunStore].get(caller, params["id"])
         _conflict_unless(run, FINISHED, "deleted")
-        backend.store(RunStore).remove(caller, params["id"])
+        backend.stores[RunStore].remove(caller, params["id"])
     return b""
 
 
 def _task_of(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> dict[str, Any]:
-    run = backend.store(RunStore).get(caller, params["id"])
+    run = backend.stores[RunStore].get(caller, params["id"])
     task = run.tasks.get(params["taskId"])
     if task is None:
         raise ServiceError(
@@ -270,7 +270,7 @@ def get_run_task(backend: Backend, caller: Caller, params: Mapping[str, Any]) ->
 
 
 def list_run_tasks(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    run = backend.store(RunStore).get(caller, params["id"])
+    run = backend.stores[RunStore].get(caller, params["id"])
     status = params.get("status")
     tasks = [
         (position, task)
@@ -278,7 +278,7 @@ def list_run_tasks(backend: Backend, caller: Caller, params: Mapping[str, Any]) 
         if status is None or task["status"] == status
     ]
     scope = ("ListRunTasks", caller, run.data["id"], status)
-    page, token = backend.store(RunStore).page(
+    page, token = backend.stores[RunStore].page(
         scope,
         params.get("startingToken"),
         tasks,
@@ -292,7 +292,7 @@ def list_run_tasks(backend: Backend, caller: Caller, params: Mapping[str, Any]) 
 
 
 def _read_tags(backend: Backend, caller: Caller, run_id: str) -> Mapping[str, str]:
-    tags: Mapping[str, str] = backend.store(RunStore).get(caller, run_id).data["tags"]
+    tags: Mapping[str, str] = backend.stores[RunStore].get(caller, run_id).data["tags"]
     return tags
 
 
@@ -302,22 +302,22 @@ def _change_tags(
     run_id: str,
     change: Callable[[dict[str, str]], dict[str, str]],
 ) -> None:
-    with backend.store(RunStore).lock:
-        run = backend.store(RunStore).get(caller, run_id)
+    with backend.stores[RunStore].lock:
+        run = backend.stores[RunStore].get(caller, run_id)
         run.data["tags"] = change(dict(run.data["tags"]))
         run.body = None
 
 
 def _find(backend: Backend, caller: Caller, run_id: str) -> Mapping[str, Any] | None:
     try:
-        return backend.store(RunStore).get(caller, run_id).data
+        return backend.stores[RunStore].get(caller, run_id).data
     except ServiceError:
         return None
 
 
 def _missing(backend: Backend, caller: Caller, run_id: str) -> ServiceError:
     return ServiceError(
-        "ResourceNotFoundException", backend.store(RunStore).not_found(caller, run_id)
+        "ResourceNotFoundException", backend.stores[RunStore].not_found(caller, run_id)
     )
 
 
@@ -325,7 +325,7 @@ def users(backend: Backend, kind: str, caller: Caller, resource_id: str) -> list
     """The unfinished runs that use the caller's run cache ``resource_id``, as "run 1234"."""
     if kind != "runCache":
         return []
-    store = backend.store(RunStore)
+    store = backend.stores[RunStore]
     return [f"run {run}" for run in store.uses_cache(caller.account, caller.region, resource_id)]
 
 
@@ -346,4 +346,4 @@ HANDLERS: Mapping[str, Handler] = {
 
 def held(backend: Backend) -> list[tuple[str, str, str]]:
     """(account, region, id) of every run held, for the failure summary."""
-    return [(r.account, r.region, r.data["id"]) for r in backend.store(RunStore).listed()]
+    return [(r.account, r.region, r.data["id"]) for r in backend.stores[RunStore].listed()]
