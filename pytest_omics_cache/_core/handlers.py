@@ -84,26 +84,26 @@ class Stores(dict[type, object]):
     found by the dict's own lookup, with no Python call: seeding a hundred thousand caches
     asks for one each time."""
 
-    __slots__ = ("_types",)
+    __slots__ = ()
 
-    def __init__(self, types: frozenset[type]) -> None:
-        super().__init__()
-        self._types = types
+    #: The store types there are: the catalog's subclass sets them (a class attribute, so that
+    #: making one per test runs no Python ``__init__``).
+    types: frozenset[type] = frozenset()
 
     if TYPE_CHECKING:  # the store of the type asked for, for mypy; at run time dict's own
 
         def __getitem__(self, kind: type[_Store]) -> _Store: ...
 
     def __missing__(self, kind: type) -> object:
-        if kind not in self._types:
+        if kind not in self.types:
             raise LookupError(f"{kind.__name__} is no store of the catalog's")
         # setdefault: two threads asking at once both get the one that was stored.
         return self.setdefault(kind, kind())
 
 
 class Backend:
-    """What handlers work on: the fake's options, each resource's store (``stores[Type]``; the
-    types are those the catalog lists), and what the resources registered for each other (their
+    """What handlers work on: the fake's options, each resource's store (``stores[Type]``, of
+    the catalog's ``Stores`` subclass), and what the resources registered for each other (their
     kinds, and who uses what)."""
 
     __slots__ = ("kinds", "options", "stores", "users_of")
@@ -116,13 +116,13 @@ class Backend:
     def __init__(
         self,
         options: Options,
-        stores: frozenset[type],
+        stores: type[Stores],
         kinds: Mapping[str, Kind],
         users_of: tuple[Users, ...],
     ) -> None:
         # Made for every test: plain assignments of what the catalog built once.
         self.options = options
-        self.stores = Stores(stores)
+        self.stores = stores()
         self.kinds = kinds
         self.users_of = users_of
 

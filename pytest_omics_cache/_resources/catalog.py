@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
-from pytest_omics_cache._core.handlers import Backend, Handler, Kind, Users
+from pytest_omics_cache._core.handlers import Backend, Handler, Kind, Stores, Users
 from pytest_omics_cache._core.options import Options
 from pytest_omics_cache._resources.canned import handlers as canned
 from pytest_omics_cache._resources.canned.api import CannedApi
@@ -76,7 +76,13 @@ class ResourceApis(RunCachesApi, RunsApi, CannedApi):
     _from_state = FROM_STATE
 
 
-_STORES = frozenset(store for resource in RESOURCES for store in resource.stores)
+class _Stores(Stores):
+    """The stores of the resources listed here."""
+
+    __slots__ = ()
+    types = frozenset(store for resource in RESOURCES for store in resource.stores)
+
+
 _KINDS = {kind: found for resource in RESOURCES for kind, found in resource.kinds.items()}
 _USERS = tuple(resource.users for resource in RESOURCES if resource.users is not None)
 
@@ -88,7 +94,7 @@ def handler(operation: str) -> Handler:
 
 def new_backend(options: Options) -> Backend:
     """A fake's state: each resource's store, empty (made when first asked for)."""
-    return Backend(options, _STORES, _KINDS, _USERS)
+    return Backend(options, _Stores, _KINDS, _USERS)
 
 
 def held(backend: Backend) -> list[tuple[str, Iterable[tuple[str, str, str]]]]:
