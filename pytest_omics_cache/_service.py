@@ -63,7 +63,6 @@ class OmicsService:
 
     def __post_init__(self) -> None:
         self.options = self.backend.options
-        self._backend = self.backend
         self._readings = Readings()
         self._callers: dict[str, Caller] = {}
 
@@ -107,7 +106,7 @@ class OmicsService:
                 )
             if problems:
                 raise ServiceError("ValidationException", _validate.validation_message(problems))
-            answer = handler(self._backend, caller, params)
+            answer = handler(self.backend, caller, params)
             response = (
                 _answers.response(operation_spec.success_status, answer)
                 if isinstance(answer, bytes)
