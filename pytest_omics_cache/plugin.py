@@ -66,6 +66,12 @@ _INI: dict[str, tuple[str, Literal["string", "bool"], str, str | bool]] = {
         "Run caches an account may have per region before CreateRunCache is refused.",
         "1000",
     ),
+    "lenient_start_run": (
+        "fake_omics_lenient_start_run",
+        "bool",
+        "Let StartRun accept a workflowId or runGroupId fake_omics does not hold, on trust.",
+        False,
+    ),
 }
 # The guard's ini option, read like the others but not an option of the fake.
 _GUARD: tuple[str, Literal["string", "bool"], str, str | bool] = (
@@ -99,7 +105,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "fake_omics(region=..., account=..., real_sleep=..., real_signatures=...,"
-        " assert_all_errors_fired=..., assert_all_requests_served=..., max_run_caches=...):"
+        " assert_all_errors_fired=..., assert_all_requests_served=..., max_run_caches=...,"
+        " lenient_start_run=...):"
         " options of the fake_omics fixture for this test.",
     )
     values = {}

@@ -48,6 +48,7 @@ class FakeOmics(catalog.ResourceApis, FaultsApi, RecordApi, EndpointApi):
         assert_all_errors_fired: bool = True,
         assert_all_requests_served: bool = True,
         max_run_caches: int = 1000,
+        lenient_start_run: bool = False,
     ) -> None:
         """``region`` and ``account`` are the defaults for seeding (a region HealthOmics is
         available in, per botocore's endpoint data); ``account`` is also the account every
@@ -56,7 +57,9 @@ class FakeOmics(catalog.ResourceApis, FaultsApi, RecordApi, EndpointApi):
         (by default they carry a fixed one); ``assert_all_errors_fired`` makes unfired finite
         injections fail the test, and ``assert_all_requests_served`` a request the fake did not
         serve (even if the code under test caught its error); ``max_run_caches`` is the
-        per-account, per-region quota CreateRunCache enforces. A bad value is a
+        per-account, per-region quota CreateRunCache enforces. ``lenient_start_run`` lets
+        StartRun take a ``workflowId`` or ``runGroupId`` the fake does not hold on trust (by
+        default it answers the service's 404, as AWS does). A bad value is a
         ``ValueError``."""
         self._setup(
             Options(
@@ -67,6 +70,7 @@ class FakeOmics(catalog.ResourceApis, FaultsApi, RecordApi, EndpointApi):
                 assert_all_errors_fired=assert_all_errors_fired,
                 assert_all_requests_served=assert_all_requests_served,
                 max_run_caches=max_run_caches,
+                lenient_start_run=lenient_start_run,
             )
         )
 

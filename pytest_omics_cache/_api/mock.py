@@ -48,6 +48,7 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
         assert_all_errors_fired: bool = True,
         assert_all_requests_served: bool = True,
         max_run_caches: int = 1000,
+        lenient_start_run: bool = False,
     ) -> None:
         options = Options(
             region=region,
@@ -57,6 +58,7 @@ class mock_omics:  # lower case: used like a function, as time_machine.travel is
             assert_all_errors_fired=assert_all_errors_fired,
             assert_all_requests_served=assert_all_requests_served,
             max_run_caches=max_run_caches,
+            lenient_start_run=lenient_start_run,
         ).validated()
         self._options = options
         self._fake: FakeOmics | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pytest_omics_cache._core.handlers import Caller
 from pytest_omics_cache._core.options import DEFAULT_ACCOUNT, DEFAULT_REGION, Options
 from pytest_omics_cache._wire import model as _model
 from pytest_omics_cache._wire import protocol as _protocol
@@ -85,6 +86,17 @@ def check_where(method: str, region: str | None, account: str | None) -> None:
         ).validated()
     except ValueError as error:
         raise ValueError(f"{method}: {error}") from None
+
+
+def where(method: str, options: Options, region: str | None, account: str | None) -> Caller:
+    """The account and region a seed of ``method`` goes to: those given, else the fake's (a
+    ValueError for a region or account no request could come from)."""
+    __tracebackhide__ = True
+    check_where(method, region, account)
+    return Caller(
+        options.account if account is None else account,
+        options.region if region is None else region,
+    )
 
 
 def check_params(method: str, operation: str, params: Mapping[str, Any] | None) -> None:

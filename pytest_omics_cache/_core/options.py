@@ -36,6 +36,9 @@ class Options:
     assert_all_requests_served: bool = True
     #: Run caches one account may have in one region; CreateRunCache beyond it is refused.
     max_run_caches: int = 1000
+    #: Let StartRun take a ``workflowId`` or ``runGroupId`` the fake does not hold on trust, as
+    #: the fake did before it held workflows and run groups (by default the service's 404).
+    lenient_start_run: bool = False
 
     def validated(self) -> Options:
         """Self, or a ValueError that names the bad option, its value and the rule."""

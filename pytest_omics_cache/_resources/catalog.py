@@ -20,10 +20,19 @@ from pytest_omics_cache._resources.canned.store import CannedResponses
 from pytest_omics_cache._resources.run_caches import handlers as run_caches
 from pytest_omics_cache._resources.run_caches.api import RunCachesApi
 from pytest_omics_cache._resources.run_caches.store import Registry
+from pytest_omics_cache._resources.run_groups import handlers as run_groups
+from pytest_omics_cache._resources.run_groups.api import RunGroupsApi
+from pytest_omics_cache._resources.run_groups.store import RunGroupStore
 from pytest_omics_cache._resources.runs import handlers as runs
 from pytest_omics_cache._resources.runs.api import RunsApi
 from pytest_omics_cache._resources.runs.store import RunStore
 from pytest_omics_cache._resources.tags import handlers as tags
+from pytest_omics_cache._resources.workflow_versions import handlers as versions
+from pytest_omics_cache._resources.workflow_versions.api import WorkflowVersionsApi
+from pytest_omics_cache._resources.workflow_versions.store import VersionStore
+from pytest_omics_cache._resources.workflows import handlers as workflows
+from pytest_omics_cache._resources.workflows.api import WorkflowsApi
+from pytest_omics_cache._resources.workflows.store import WorkflowStore
 
 
 class Resource(NamedTuple):
@@ -44,6 +53,8 @@ class Resource(NamedTuple):
     #: False where some requests of its operations go to ``add_response`` (tags on an ARN of a
     #: kind the fake holds nothing of), so that ``add_response`` may queue answers for them.
     from_state_alone: bool = True
+    #: How a test seeds it, for ``add_response``'s refusal of its operations.
+    seeds: str = ""
 
 
 RESOURCES = (
@@ -53,8 +64,42 @@ RESOURCES = (
         (Registry,),
         {"runCache": run_caches.KIND},
         held=run_caches.held,
+        seeds="add_run_cache(...)",
     ),
-    Resource("run", runs.HANDLERS, (RunStore,), {"run": runs.KIND}, runs.users, runs.held),
+    Resource(
+        "run",
+        runs.HANDLERS,
+        (RunStore,),
+        {"run": runs.KIND},
+        runs.users,
+        runs.held,
+        seeds="add_run(...), add_run_task(...), next_runs(...)",
+    ),
+    Resource(
+        "workflow",
+        workflows.HANDLERS,
+        (WorkflowStore,),
+        {"workflow": workflows.KIND},
+        held=workflows.held,
+        seeds="add_workflow(...)",
+    ),
+    Resource(
+        "workflow version",
+        versions.HANDLERS,
+        (VersionStore,),
+        {"workflow/version": versions.KIND},
+        versions.users,
+        versions.held,
+        seeds="add_workflow_version(...)",
+    ),
+    Resource(
+        "run group",
+        run_groups.HANDLERS,
+        (RunGroupStore,),
+        {"runGroup": run_groups.KIND},
+        held=run_groups.held,
+        seeds="add_run_group(...)",
+    ),
     Resource("", tags.handlers(canned.handler_for), from_state_alone=False),
     Resource("", {}, (CannedResponses,)),
 )
@@ -64,13 +109,19 @@ RESOURCES = (
 HANDLERS: Mapping[str, Handler] = {
     name: handler for resource in RESOURCES for name, handler in resource.handlers.items()
 }
-#: The operations answered from the resources' state alone: ``add_response`` refuses them.
-FROM_STATE = frozenset(
-    name for resource in RESOURCES if resource.from_state_alone for name in resource.handlers
-)
+#: The operations answered from the resources' state alone, which ``add_response`` refuses,
+#: and how a test seeds that state instead.
+FROM_STATE: Mapping[str, str] = {
+    name: resource.seeds
+    for resource in RESOURCES
+    if resource.from_state_alone
+    for name in resource.handlers
+}
 
 
-class ResourceApis(RunCachesApi, RunsApi, CannedApi):
+class ResourceApis(
+    RunCachesApi, RunsApi, WorkflowsApi, WorkflowVersionsApi, RunGroupsApi, CannedApi
+):
     """The resources' parts of ``FakeOmics``: seeding and inspecting each one."""
 
     _from_state = FROM_STATE

@@ -19,7 +19,7 @@ class CannedApi:
 
     _backend: Backend
     #: The operations the resources answer from their state alone (the catalog's).
-    _from_state: frozenset[str]
+    _from_state: Mapping[str, str]
 
     def add_response(
         self,
@@ -44,10 +44,11 @@ class CannedApi:
         __tracebackhide__ = True
         _arguments.check_operation("add_response", operation)
         if operation is None or operation in self._from_state:
+            seeds = self._from_state.get(operation or "", "add_run_cache(...), add_run(...)")
             raise ValueError(
                 f"add_response: {operation} is served from the fake's registry, so a canned"
-                " answer would contradict it; seed the registry instead (add_run_cache(...),"
-                " add_run(...), next_runs(...)), or inject a failure with add_error / add_fault"
+                f" answer would contradict it; seed the registry instead ({seeds}), or inject a"
+                " failure with add_error / add_fault"
             )
         if not isinstance(response, Mapping):
             raise ValueError(f"add_response: response={response!r} must be a dict")

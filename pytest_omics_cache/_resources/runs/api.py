@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from pytest_omics_cache._core import arguments as _arguments
 from pytest_omics_cache._core.handlers import Caller
 from pytest_omics_cache._core.tag_quota import check_seed_tags
-from pytest_omics_cache._resources.runs.handlers import run_arn
 from pytest_omics_cache._resources.runs.store import (
     FINISHED,
     LIFECYCLE,
@@ -19,6 +18,7 @@ from pytest_omics_cache._resources.runs.store import (
     StoredRun,
     _task_status,
     add_tasks,
+    run_arn,
     set_status,
     uncacheable,
 )

@@ -3,10 +3,10 @@ ListRunTasks, on the state in ``store``.
 
 A run lives in the caller's account and region. StartRun creates it at the first status of its
 progress (PENDING) and it moves one step each time GetRun reads it: through the test's script
-(``next_runs``), or else the normal lifecycle to COMPLETED. The ties to run caches: a run names
-an ACTIVE cache of its account and region, inherits the cache's behaviour at start, and keeps the
-cache from being deleted until it finishes. Where AWS does not document a behaviour, the choice
-is in the docs (docs/explanation/choices.md).
+(``next_runs``), or else the normal lifecycle to COMPLETED. StartRun and its checks of the
+workflow, version, run group and run cache a run names are in ``start``; an unfinished run keeps
+its run cache and run group from being deleted (``users``). Where AWS does not document a
+behaviour, the choice is in the docs (docs/explanation/choices.md).
 """
 
 from __future__ import annotations
@@ -23,168 +23,21 @@ from pytest_omics_cache._core.handlers import (
     ServiceError,
     Taggable,
 )
-from pytest_omics_cache._core.tag_quota import check_request_tags
+from pytest_omics_cache._resources.runs import start
 from pytest_omics_cache._resources.runs.store import (
     ACTIVE,
     FINISHED,
-    FROM_START,
-    LIFECYCLE,
     RunStore,
     StoredRun,
-    add_tasks,
     advance,
-    in_model,
     set_status,
-    uncacheable,
 )
 from pytest_omics_cache._wire import answers as _answers
-from pytest_omics_cache._wire import clock as _clock
 from pytest_omics_cache._wire import model as _model
 from pytest_omics_cache._wire import protocol as _protocol
 
 #: ListRuns / ListRunTasks page size when the request gives no maxResults (the model's maximum).
 DEFAULT_PAGE_SIZE = 100
-#: The guide: a STATIC run gets 1200 GiB unless it asks otherwise.
-DEFAULT_STATIC_STORAGE = 1200
-
-
-def run_arn(caller: Caller, run_id: str) -> str:
-    return (
-        f"arn:{_model.partition(caller.region)}:omics:{caller.region}:{caller.account}:run/{run_id}"
-    )
-
-
-def _usable_cache(backend: Backend, caller: Caller, cache_id: str) -> Mapping[str, Any]:
-    """The run cache a new run may use, or the service's error (see the choices in the docs)."""
-    cache = backend.held("runCache", caller, cache_id)  # a 404, with the near-miss hint
-    if cache["status"] != "ACTIVE":
-        raise ServiceError(
-            "ValidationException",
-            f"Run cache {cache_id} is {cache['status']}; a run can use only an ACTIVE run cache.",
-        )
-    return cache
-
-
-def start_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
-    store = backend.stores[RunStore]
-    # The parameters define the run: a requestId replayed with other ones is a conflict. Kept
-    # as they are (the call log holds them anyway): two requests with one requestId are equal
-    # in it, so they are equal as a whole exactly when the rest is, in whatever order.
-    fingerprint = params
-    # One lock from the requestId check to the stored run: two requests with one requestId
-    # start one run, and a cache cannot be deleted between its check and the run's start (the
-    # backend's lock, which DeleteRunCache holds too; the store's own is taken after it).
-    with backend.lock, store.lock:
-        earlier = store.remember_request(caller, params["requestId"], fingerprint)
-        run = None
-        if earlier is not None:
-            try:
-                run = store.get(caller, earlier)
-            except ServiceError:  # deleted since: the request starts a new run
-                run = None
-        if run is None:
-            run = _new_run(backend, caller, params)
-            store.remember_request(caller, params["requestId"], fingerprint, run.data["id"])
-    data = run.data
-    answer = {name: data[name] for name in _start_answer() if name in data}
-    return _answers.output_body(_protocol.spec("StartRun"), answer)
-
-
-@functools.cache
-def _start_answer() -> tuple[str, ...]:
-    """StartRunResponse's members (the answer has these and no others)."""
-    output = _model.operation("StartRun").output_shape
-    return tuple(output.members) if output is not None else ()
-
-
-def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> StoredRun:
-    store = backend.stores[RunStore]
-    source = store.get(caller, params["runId"]) if "runId" in params else None
-    if source is None and "workflowId" not in params:
-        raise ServiceError(
-            "ValidationException",
-            "A new run needs workflowId (or runId, to run a previous run's workflow again).",
-        )
-    from_start = FROM_START()
-    fields = _own_copies(params, from_start)
-    if source is not None:  # the request's fields over the earlier run's
-        fields = _own_copies(source.data, from_start) | fields
-    uncached = uncacheable(fields)
-    if uncached:
-        # Choice: AWS documents the rule, not its wording.
-        raise ServiceError(
-            "ValidationException",
-            "Call caching is not supported for READY2RUN workflows: start the run without"
-            f" {' and '.join(uncached)}.",
-        )
-    if "cacheBehavior" in fields and "cacheId" not in fields:
-        raise ServiceError(
-            "ValidationException", "cacheBehavior applies to a run cache: give cacheId too."
-        )
-    cache = _usable_cache(backend, caller, fields["cacheId"]) if "cacheId" in fields else None
-    if cache is not None and "cacheBehavior" not in params:
-        fields["cacheBehavior"] = cache["cacheBehavior"]  # the cache's, at start time
-    fields.setdefault("storageType", "STATIC")
-    if fields["storageType"] == "DYNAMIC":
-        fields.pop("storageCapacity", None)  # the service ignores it for dynamic storage
-    else:
-        fields.setdefault("storageCapacity", DEFAULT_STATIC_STORAGE)
-    fields.setdefault("retentionMode", "RETAIN")
-    tags = dict(params.get("tags") or {})
-    check_request_tags(tags)
-    script = store.next_script()
-    progress = script.progress if script is not None else LIFECYCLE
-    run_id = store.new_id()
-    now = _clock.now()
-    data = {
-        "arn": run_arn(caller, run_id),
-        "id": run_id,
-        **fields,
-        "creationTime": now,
-        "tags": tags,
-        "uuid": store.new_uuid(),
-        "runOutputUri": f"{fields['outputUri'].rstrip('/')}/{run_id}",
-    }
-    run = StoredRun(
-        caller.account,
-        caller.region,
-        data if _model_has_all_run_members() else in_model("GetRun", data),
-        0,
-        progress[1:],
-        script.failureReason if script is not None else None,
-    )
-    set_status(run, progress[0], now=now)
-    if script is not None:
-        add_tasks(run, store, cache["cacheS3Uri"] if cache else None, script.tasks)
-    store.add(run)
-    return run
-
-
-def _own_copies(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
-    """The run's own copies of ``values``' members in ``names`` (not the request's, or an
-    earlier run's, which later changes must not reach)."""
-    return {
-        k: _copied(v) if isinstance(v, (dict, list)) else v for k, v in values.items() if k in names
-    }
-
-
-def _copied(value: Any) -> Any:
-    """A copy of ``value``'s dicts and lists (JSON, or a seed's values: the rest is immutable).
-    Not deepcopy, which takes three frames a level: one a level, and the only deep values, the
-    documents, are at most MAX_DOCUMENT_DEPTH levels (checked before any handler runs)."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) for item in value]
-    return value
-
-
-@functools.cache
-def _model_has_all_run_members() -> bool:
-    """Whether this botocore's GetRun has every member a started run gets (older ones lack
-    some; then the run is filtered to the model's members)."""
-    derived = {"arn", "id", "creationTime", "tags", "uuid", "runOutputUri", "status"}
-    return not derived - set(in_model("GetRun", dict.fromkeys(derived)))
 
 
 def get_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> bytes:
@@ -321,12 +174,20 @@ def _missing(backend: Backend, caller: Caller, run_id: str) -> ServiceError:
     )
 
 
+#: The members by which a run holds another kind of resource until it finishes: its run cache
+#: and its run group. Not its workflow: "Deleting a workflow doesn't affect any ongoing runs
+#: that are using the workflow" (the user guide).
+_REFERS = {"runCache": "cacheId", "runGroup": "runGroupId"}
+
+
 def users(backend: Backend, kind: str, caller: Caller, resource_id: str) -> list[str]:
-    """The unfinished runs that use the caller's run cache ``resource_id``, as "run 1234"."""
-    if kind != "runCache":
+    """The unfinished runs that hold the caller's run cache or run group ``resource_id``, as
+    "run 1234" labels."""
+    member = _REFERS.get(kind)
+    if member is None:
         return []
     store = backend.stores[RunStore]
-    return [f"run {run}" for run in store.uses_cache(caller.account, caller.region, resource_id)]
+    return [f"run {run}" for run in store.uses(caller.account, caller.region, member, resource_id)]
 
 
 #: What the other resources may ask of a run, and its tags for TagResource and friends on
@@ -334,7 +195,7 @@ def users(backend: Backend, kind: str, caller: Caller, resource_id: str) -> list
 KIND = Kind(_find, _missing, Taggable(_read_tags, _change_tags))
 
 HANDLERS: Mapping[str, Handler] = {
-    "StartRun": start_run,
+    "StartRun": start.start_run,
     "GetRun": get_run,
     "ListRuns": list_runs,
     "CancelRun": cancel_run,

@@ -31,6 +31,12 @@ FINISHED = ("COMPLETED", "FAILED", "CANCELLED")
 READY2RUN = "READY2RUN"
 
 
+def run_arn(caller: Caller, run_id: str) -> str:
+    return (
+        f"arn:{_model.partition(caller.region)}:omics:{caller.region}:{caller.account}:run/{run_id}"
+    )
+
+
 def uncacheable(fields: Mapping[str, Any]) -> list[str]:
     """The call-caching members (``cacheId``, ``cacheBehavior``) that ``fields`` give a
     READY2RUN run, which can have none of them."""
@@ -176,13 +182,14 @@ class RunStore:
             ]
         return sorted(runs, key=lambda run: run.seq)
 
-    def uses_cache(self, account: str, region: str, cache_id: str) -> list[str]:
-        """Ids of the unfinished runs that use run cache ``cache_id``."""
+    def uses(self, account: str, region: str, member: str, value: str) -> list[str]:
+        """Ids of the unfinished runs whose ``member`` (``cacheId``, ``runGroupId``) is
+        ``value``."""
         with self.lock:
             return [
                 run.data["id"]
                 for run in self._runs.get((account, region), {}).values()
-                if run.data.get("cacheId") == cache_id and run.data["status"] in ACTIVE
+                if run.data.get(member) == value and run.data["status"] in ACTIVE
             ]
 
     # --- requests, scripts, paging ---

@@ -2,10 +2,12 @@
 
 The ARN's resource type decides who holds the tags: each resource the catalog registers with a
 :class:`~pytest_omics_cache._core.handlers.Taggable` (``Backend.kinds``, under the type its ARNs
-carry: ``runCache``, ``run``). The tags live with the resource itself, so ``get_run_cache`` and
-``run_caches()`` show what TagResource set, and the reverse. An ARN of a type the fake holds
-nothing of (a workflow, a sequence store) is answered by ``add_response``, like any operation the
-fake does not serve: the catalog hands this module that fallback, so tags import no resource.
+carry: ``runCache``, ``run``, ``workflow``; a nested ARN's type is the path of its types, so
+``.../workflow/1/version/v1`` is kind ``workflow/version``, id ``1/v1``). The tags live with the
+resource itself, so ``get_run_cache`` and ``run_caches()`` show what TagResource set, and the
+reverse. An ARN of a type the fake holds nothing of (a sequence store, say) is answered by
+``add_response``, like any operation the fake does not serve: the catalog hands this module that
+fallback, so tags import no resource.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pytest_omics_cache._core.tag_quota import max_tags
 from pytest_omics_cache._wire import answers as _answers
 from pytest_omics_cache._wire import protocol as _protocol
 
-# The resource part may nest (".../workflow/1/version/v1"): such ARNs go to add_response.
+# The resource part may nest (".../workflow/1/version/v1"): types and ids alternate.
 _ARN = re.compile(r"arn:([a-z0-9-]+):omics:([a-z0-9-]*):([0-9]{12}):([A-Za-z]+)/(.+)")
 
 
@@ -38,6 +40,9 @@ def _resource(backend: Backend, caller: Caller, arn: str) -> _Resource:
             " arn:<partition>:omics:<region>:<account>:<resource type>/<id>.",
         )
     _, region, account, kind, resource_id = parts.groups()
+    if "/" in resource_id:  # nested: "1/version/v1" is the version v1 of workflow 1
+        path = [kind, *resource_id.split("/")]
+        kind, resource_id = "/".join(path[0::2]), "/".join(path[1::2])
     registered = backend.kinds.get(kind)
     taggable = None if registered is None else registered.tags
     if taggable is not None and (region, account) != (caller.region, caller.account):

@@ -1,0 +1,2 @@
+"""Run groups: their state (``store``), the run-group handlers (``handlers``) and their part of
+``FakeOmics`` (``api``)."""
