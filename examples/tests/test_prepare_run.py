@@ -1,9 +1,8 @@
 """A launcher that uses the run cache, tags it and reads its workflow, all on one client: the run
-cache and its tags come from the fake's registry, the workflow from add_response."""
+cache, its tags and the workflow all come from the fake's registry."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -12,14 +11,6 @@ from omics_pipeline.launcher import WorkflowUnavailable, omics_client, prepare_r
 from pytest_omics_cache import FakeOmics
 
 CLIENT = omics_client("us-east-1")
-
-WORKFLOW = {
-    "arn": "arn:aws:omics:us-east-1:123456789012:workflow/7654321",
-    "id": "7654321",
-    "name": "wgs-germline",
-    "status": "ACTIVE",
-    "creationTime": datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc),
-}
 
 
 def _prepare(cache_id: str) -> dict[str, Any]:
@@ -34,10 +25,8 @@ def _prepare(cache_id: str) -> dict[str, Any]:
 
 
 def test_prepares_a_run_that_reuses_the_tagged_cache(
-    fake_omics: FakeOmics, team_cache: dict[str, Any]
+    fake_omics: FakeOmics, team_cache: dict[str, Any], team_workflow: dict[str, Any]
 ) -> None:
-    fake_omics.add_response("GetWorkflow", WORKFLOW, params={"id": "7654321"})
-
     arguments = _prepare(team_cache["id"])
 
     assert arguments["name"] == "wgs-germline-nightly"
@@ -52,7 +41,7 @@ def test_prepares_a_run_that_reuses_the_tagged_cache(
 
 
 def test_refuses_an_inactive_workflow(fake_omics: FakeOmics, team_cache: dict[str, Any]) -> None:
-    fake_omics.add_response("GetWorkflow", {**WORKFLOW, "status": "INACTIVE"})
+    fake_omics.add_workflow(id="7654321", name="wgs-germline", status="INACTIVE")
 
     with pytest.raises(WorkflowUnavailable, match="workflow 7654321 is INACTIVE, not ACTIVE"):
         _prepare(team_cache["id"])

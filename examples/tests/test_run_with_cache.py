@@ -1,5 +1,6 @@
 """The launcher starts a run with the team's cache, waits for it with botocore's waiter, and
-reports which tasks hit the cache: runs, tasks and the cache all come from the fake's registry."""
+reports which tasks hit the cache: the workflow, runs, tasks and the cache all come from the
+fake's registry."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _run(cache_id: str) -> RunReport:
 
 
 def test_reports_the_tasks_that_hit_the_cache(
-    fake_omics: FakeOmics, team_cache: dict[str, Any]
+    fake_omics: FakeOmics, team_cache: dict[str, Any], team_workflow: dict[str, Any]
 ) -> None:
     fake_omics.next_runs(
         tasks=[{"name": "align", "cacheHit": True}, {"name": "call-variants", "cacheHit": False}]
@@ -39,7 +40,9 @@ def test_reports_the_tasks_that_hit_the_cache(
     assert fake_omics.waiter_delays == [30, 30, 30, 30]  # polled, without waiting
 
 
-def test_reports_a_failed_run(fake_omics: FakeOmics, team_cache: dict[str, Any]) -> None:
+def test_reports_a_failed_run(
+    fake_omics: FakeOmics, team_cache: dict[str, Any], team_workflow: dict[str, Any]
+) -> None:
     fake_omics.next_runs(progress=["PENDING", "RUNNING", "FAILED"], failureReason="out of memory")
 
     report = _run(team_cache["id"])
@@ -48,7 +51,7 @@ def test_reports_a_failed_run(fake_omics: FakeOmics, team_cache: dict[str, Any])
 
 
 def test_a_cache_deleted_meanwhile_starts_the_run_without_it(
-    fake_omics: FakeOmics, team_cache: dict[str, Any]
+    fake_omics: FakeOmics, team_cache: dict[str, Any], team_workflow: dict[str, Any]
 ) -> None:
     # Someone deletes the cache right after the launcher resolved it.
     def delete_it(**_: object) -> None:
@@ -69,7 +72,7 @@ def test_a_cache_deleted_meanwhile_starts_the_run_without_it(
 
 
 def test_a_throttled_start_is_retried_once_not_started_twice(
-    fake_omics: FakeOmics, team_cache: dict[str, Any]
+    fake_omics: FakeOmics, team_cache: dict[str, Any], team_workflow: dict[str, Any]
 ) -> None:
     fake_omics.add_error("ThrottlingException", operation="StartRun")
 
