@@ -35,6 +35,7 @@ BASE = "https://workflows-omics.us-east-1.amazonaws.com"
 OPERATIONS = sorted(HANDLERS)
 TAGS = {"TagResource", "UntagResource", "ListTagsForResource"}
 CACHE, RUN, TASK = "1234567", "4242", "5151"
+WORKFLOW, VERSION, GROUP = "1234", "v1", "7777777"
 READABLE = {"SerializationException", "ValidationException"}
 
 CLIENT = boto3.session.Session().client(
@@ -70,12 +71,15 @@ trees = st.recursive(
 )
 # Around the documents' limit (100), and past what botocore's encoder writes (about 990).
 json_values = st.one_of(trees, st.integers(min_value=1, max_value=1200).map(_nested))
-ids = st.one_of(st.sampled_from([CACHE, RUN, TASK, ""]), text, digits)
+ids = st.one_of(st.sampled_from([CACHE, RUN, TASK, WORKFLOW, VERSION, GROUP, ""]), text, digits)
 arns = st.one_of(
     st.sampled_from(
         [
             f"arn:aws:omics:us-east-1:123456789012:runCache/{CACHE}",
             f"arn:aws:omics:us-east-1:123456789012:run/{RUN}",
+            f"arn:aws:omics:us-east-1:123456789012:workflow/{WORKFLOW}",
+            f"arn:aws:omics:us-east-1:123456789012:workflow/{WORKFLOW}/version/{VERSION}",
+            f"arn:aws:omics:us-east-1:123456789012:runGroup/{GROUP}",
             "arn:aws:omics:eu-west-1:123456789012:run/1",
         ]
     ),
@@ -90,7 +94,10 @@ def _allowed(operation: str) -> set[str]:
 
 def _seeded(fake: FakeOmics) -> None:
     fake.add_run_cache(id=CACHE)
-    fake.add_run(id=RUN, workflowId="1234", cacheId=CACHE, tasks=[{"taskId": TASK}])
+    fake.add_workflow(id=WORKFLOW, parameterTemplate={"reads": {"optional": True}})
+    fake.add_workflow_version(workflowId=WORKFLOW, versionName=VERSION)
+    fake.add_run_group(id=GROUP)
+    fake.add_run(id=RUN, workflowId=WORKFLOW, cacheId=CACHE, tasks=[{"taskId": TASK}])
 
 
 def _through_fake(error: BaseException) -> bool:
@@ -129,8 +136,28 @@ VALID: dict[str, dict[str, Any]] = {
     "UpdateRunCache": {"id": CACHE, "name": "n"},
     "DeleteRunCache": {"id": CACHE},
     "ListRunCaches": {},
+    "CreateWorkflow": {"definitionUri": "s3://bucket/main.wdl", "requestId": "r"},
+    "GetWorkflow": {"id": WORKFLOW},
+    "UpdateWorkflow": {"id": WORKFLOW, "name": "n"},
+    "DeleteWorkflow": {"id": WORKFLOW},
+    "ListWorkflows": {},
+    "CreateWorkflowVersion": {
+        "workflowId": WORKFLOW,
+        "versionName": "v2",
+        "definitionUri": "s3://bucket/main.wdl",
+        "requestId": "r",
+    },
+    "GetWorkflowVersion": {"workflowId": WORKFLOW, "versionName": VERSION},
+    "UpdateWorkflowVersion": {"workflowId": WORKFLOW, "versionName": VERSION, "description": "d"},
+    "DeleteWorkflowVersion": {"workflowId": WORKFLOW, "versionName": VERSION},
+    "ListWorkflowVersions": {"workflowId": WORKFLOW},
+    "CreateRunGroup": {"requestId": "r", "maxCpus": 8},
+    "GetRunGroup": {"id": GROUP},
+    "UpdateRunGroup": {"id": GROUP, "maxRuns": 2},
+    "DeleteRunGroup": {"id": GROUP},
+    "ListRunGroups": {},
     "StartRun": {
-        "workflowId": "1234",
+        "workflowId": WORKFLOW,
         "roleArn": "arn:aws:iam::123456789012:role/omics",
         "outputUri": "s3://bucket/out",
         "parameters": {"reads": "s3://bucket/r.bam"},

@@ -166,6 +166,7 @@ def test_aiobotocore_is_restored_after_the_fake() -> None:
 
 @pytest.mark.asyncio
 async def test_async_waiters_poll_without_sleeping(fake_omics: FakeOmics) -> None:
+    fake_omics.add_workflow(id="1234")
     async with SESSION.create_client("omics", region_name="us-east-1") as client:
         started = await client.start_run(
             workflowId="1234",

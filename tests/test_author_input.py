@@ -53,6 +53,7 @@ def test_a_start_run_with_too_many_tags_is_refused(fake_omics: FakeOmics, omics:
 
 def test_fifty_tags_are_allowed_everywhere(fake_omics: FakeOmics, omics: Any) -> None:
     fifty = dict(list(_FIFTY_ONE.items())[:50])
+    fake_omics.add_workflow(id=_START["workflowId"])
 
     created = omics.create_run_cache(cacheS3Location="s3://bucket/cache/", tags=fifty)
     started = omics.start_run(**_START, tags=fifty)

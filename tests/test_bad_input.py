@@ -53,6 +53,16 @@ START = {
     "outputUri": "s3://bucket/out",
     "requestId": "r-1",
 }
+
+
+def _seed_workflow(fake: FakeOmics) -> None:
+    """The workflow ``START`` runs, taking the parameters these tests give."""
+    optional = {"optional": True}
+    fake.add_workflow(
+        id=START["workflowId"], parameterTemplate={"deep": optional, "flat": optional}
+    )
+
+
 DEPTH_MESSAGE = (
     "1 validation error detected: Value '{...}' at 'parameters' failed to satisfy constraint:"
     " Member must have a nesting depth less than or equal to 100"
@@ -320,6 +330,7 @@ def test_documents_up_to_the_limit_start_a_run_that_gives_them_back(
 ) -> None:
     document = {"deep": nested(depth - 1), "flat": [1, 2.5, "x", True, None]}
     settings = nested(depth)
+    _seed_workflow(fake_omics)
     body = json.dumps({**START, "parameters": document, "engineSettings": settings}).encode()
 
     answer = over(
@@ -353,6 +364,7 @@ def test_documents_up_to_the_limit_start_a_run_that_gives_them_back(
 def test_a_run_started_again_from_a_deep_one_has_its_own_copy(
     fake_omics: FakeOmics, make_client: Callable[..., Any]
 ) -> None:
+    _seed_workflow(fake_omics)
     client = make_client()
     first = client.start_run(**START, parameters={"deep": nested(99)})["id"]
 

@@ -182,18 +182,19 @@ def test_a_chunked_request_body_is_read_whole(fake_omics: FakeOmics) -> None:
 
 def test_an_unserved_request_gets_a_service_shaped_501_and_fails_the_teardown() -> None:
     with checked_at_exit() as (fake, failures):
-        status, headers, body = _request(fake, "GET", "/workflow/1234")
+        status, headers, body = _request(fake, "GET", "/sequencestore/1234567890")
 
     assert status == 501
     assert headers["x-amzn-ErrorType"] == "UnservedRequestError"
     assert body["message"].startswith(
-        "pytest-omics-cache does not serve omics GetWorkflow (GET http://127.0.0.1:"
+        "pytest-omics-cache does not serve omics GetSequenceStore (GET http://127.0.0.1:"
     )
     assert (
-        "fake_omics.add_response(\"GetWorkflow\", {...}, params={'id': '1234'})" in body["message"]
+        "fake_omics.add_response(\"GetSequenceStore\", {...}, params={'id': '1234567890'})"
+        in body["message"]
     )
     [failure] = failures
-    assert "GetWorkflow(id='1234') in us-east-1 -> unserved" in failure
+    assert "GetSequenceStore(id='1234567890') in us-east-1 -> unserved" in failure
 
 
 def test_a_path_no_operation_has_is_unserved_too() -> None:
@@ -457,6 +458,7 @@ def test_a_child_starts_a_run_on_a_parents_cache_and_the_parent_drives_it(
     fake_omics: FakeOmics,
 ) -> None:
     cache = fake_omics.add_run_cache(cacheBehavior="CACHE_ALWAYS")
+    fake_omics.add_workflow(id="1234")
 
     child = _child(
         fake_omics,

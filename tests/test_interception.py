@@ -70,23 +70,27 @@ def test_unserved_operation_fails_at_once_without_network(
     monkeypatch.setattr(botocore.httpsession.URLLib3Session, "send", pytest.fail)
 
     with pytest.raises(UnservedRequestError) as raised:
-        omics.list_workflows()
+        omics.get_sequence_store(id="1234567890")
 
     assert str(raised.value) == (
-        "pytest-omics-cache does not serve omics ListWorkflows"
-        " (GET https://workflows-omics.us-east-1.amazonaws.com/workflow): no response is queued"
-        " for ListWorkflows.\nTo serve it, queue an answer:"
-        ' fake_omics.add_response("ListWorkflows", {...}), {...} being the ListWorkflowsResponse'
-        " members as boto3 returns them.\nThe fake serves CreateRunCache, GetRunCache,"
-        " ListRunCaches, UpdateRunCache, DeleteRunCache, StartRun, GetRun, ListRuns, CancelRun,"
-        " DeleteRun, GetRunTask, ListRunTasks, TagResource, UntagResource,"
-        " ListTagsForResource from its registry, and any other operation from responses queued"
-        " with add_response. The request was refused and never left the machine. The test fails"
-        " at teardown with it listed, even if the code under test caught this error."
+        "pytest-omics-cache does not serve omics GetSequenceStore (GET"
+        " https://control-storage-omics.us-east-1.amazonaws.com/sequencestore/1234567890): no"
+        " response is queued for GetSequenceStore.\nTo serve it, queue an answer:"
+        " fake_omics.add_response(\"GetSequenceStore\", {...}, params={'id': '1234567890'}),"
+        " {...} being the GetSequenceStoreResponse members as boto3 returns them.\nThe fake"
+        " serves CreateRunCache, GetRunCache, ListRunCaches, UpdateRunCache, DeleteRunCache,"
+        " StartRun, GetRun, ListRuns, CancelRun, DeleteRun, GetRunTask, ListRunTasks,"
+        " CreateWorkflow, GetWorkflow, ListWorkflows, UpdateWorkflow, DeleteWorkflow,"
+        " CreateWorkflowVersion, GetWorkflowVersion, ListWorkflowVersions, UpdateWorkflowVersion,"
+        " DeleteWorkflowVersion, CreateRunGroup, GetRunGroup, ListRunGroups, UpdateRunGroup,"
+        " DeleteRunGroup, TagResource, UntagResource, ListTagsForResource from its registry, and"
+        " any other operation from responses queued with add_response. The request was refused"
+        " and never left the machine. The test fails at teardown with it listed, even if the"
+        " code under test caught this error."
     )
     assert attempts == ["attempt"]  # not retried
     assert [call.describe() for call in fake_omics.get_calls()] == [
-        "ListWorkflows() in us-east-1 -> unserved"
+        "GetSequenceStore(id='1234567890') in us-east-1 -> unserved"
     ]
 
 

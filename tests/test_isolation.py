@@ -39,9 +39,9 @@ def test_an_unserved_omics_request_is_refused_without_a_connection_attempt(
     before = len(network_guard.ATTEMPTS)
 
     with pytest.raises(UnservedRequestError):
-        client.list_workflows()
+        client.list_sequence_stores()
     with pytest.raises(UnservedRequestError):
-        client.get_workflow(id="1234567")
+        client.get_sequence_store(id="1234567890")
 
     assert network_guard.ATTEMPTS[before:] == []
 

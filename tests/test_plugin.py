@@ -356,7 +356,7 @@ def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester, ini: str, mes
             'fake_omics(regoin="eu-west-1")',
             "@pytest.mark.fake_omics: unknown option(s) regoin;"
             " valid options are: account, assert_all_errors_fired, assert_all_requests_served,"
-            " max_run_caches, real_signatures, real_sleep, region",
+            " lenient_start_run, max_run_caches, real_signatures, real_sleep, region",
         ),
         (
             "fake_omics(max_run_caches=-1)",
@@ -402,7 +402,8 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.fake_omics(region=..., account=..., real_sleep=..., real_signatures=...,"
-            " assert_all_errors_fired=..., assert_all_requests_served=..., max_run_caches=...):"
+            " assert_all_errors_fired=..., assert_all_requests_served=..., max_run_caches=...,"
+            " lenient_start_run=...):"
             " options of the fake_omics fixture for this test."
         ]
     )

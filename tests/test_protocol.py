@@ -43,6 +43,7 @@ def _request(method: str, url: str, body: bytes = b"", **headers: str) -> _proto
         ("DELETE", "/runCache", None),
         ("GET", "/runCache/1/extra", None),
         ("GET", "/workflow", "ListWorkflows"),
+        ("GET", "/sequencestore/123", "GetSequenceStore"),
         (
             "GET",
             "/tags/arn%3Aaws%3Aomics%3Aus-east-1%3A123456789012%3ArunCache%2F1",
@@ -189,9 +190,10 @@ def test_the_service_routes_requests_that_name_no_operation() -> None:
 def test_the_service_refuses_what_it_does_not_serve() -> None:
     service = _service()
     with pytest.raises(
-        UnservedRequestError, match=r"does not serve omics ListWorkflows \(GET https://h/workflow\)"
+        UnservedRequestError,
+        match=r"does not serve omics GetSequenceStore \(GET https://h/sequencestore/1234567890\)",
     ):
-        service.handle(_request("GET", "https://h/workflow"))
+        service.handle(_request("GET", "https://h/sequencestore/1234567890"))
     with pytest.raises(
         UnservedRequestError,
         match=r"does not serve this omics request \(GET https://h/nothing\): no operation of the"
@@ -200,7 +202,7 @@ def test_the_service_refuses_what_it_does_not_serve() -> None:
         service.handle(_request("GET", "https://h/nothing"))
 
     assert [call.describe() for call in service.calls.select(None)] == [
-        "ListWorkflows() in us-east-1 -> unserved",
+        "GetSequenceStore(id='1234567890') in us-east-1 -> unserved",
         "GET https://h/nothing() in us-east-1 -> unserved",
     ]
 

@@ -129,12 +129,15 @@ def test_injected_errors_reach_raw_callers(fake_omics: FakeOmics) -> None:
 
 @pytest.mark.fake_omics(assert_all_requests_served=False)
 def test_unserved_omics_urls_are_refused(fake_omics: FakeOmics) -> None:
-    for url in (f"{BASE}/workflow", "https://storage-omics.us-east-1.amazonaws.com/x"):
+    for url in (
+        f"{BASE}/sequencestore/1234567890",
+        "https://storage-omics.us-east-1.amazonaws.com/x",
+    ):
         with pytest.raises(UnservedRequestError):
             requests.get(url, timeout=5)
 
     assert [call.describe() for call in fake_omics.get_calls()] == [
-        "ListWorkflows() in us-east-1 -> unserved",
+        "GetSequenceStore(id='1234567890') in us-east-1 -> unserved",
         "GET https://storage-omics.us-east-1.amazonaws.com/x() in us-east-1 -> unserved",
     ]
 

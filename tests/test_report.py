@@ -64,15 +64,17 @@ def test_summary_lists_unserved_and_unfired(omics: object) -> None:
         client = omics
         # the code under test swallows the error; the summary still shows the request
         with contextlib.suppress(UnservedRequestError):
-            client.get_workflow(id="1")  # type: ignore[attr-defined]
+            client.get_sequence_store(id="1234567890")  # type: ignore[attr-defined]
 
     text = fake.summary()
 
     assert text.splitlines()[0] == "calls served (1):"
-    assert "  1. GetWorkflow(id='1') in us-east-1 -> unserved" in text
+    assert "  1. GetSequenceStore(id='1234567890') in us-east-1 -> unserved" in text
     assert "account 123456789012, region us-east-1: 12 run cache(s): " in text
     assert text.count(", and 2 more") == 1  # long registries are kept short
-    assert "unserved requests:\n  - GetWorkflow(id='1') in us-east-1 -> unserved" in text
+    assert (
+        "unserved requests:\n  - GetSequenceStore(id='1234567890') in us-east-1 -> unserved" in text
+    )
     assert (
         "unfired injections and queued responses:\n"
         "  - ThrottlingException on GetRunCache id='9': fired 0 of 1 time(s)"

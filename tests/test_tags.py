@@ -182,12 +182,12 @@ def test_a_malformed_arn_is_a_validation_error(
 def test_tags_of_resources_the_fake_does_not_hold_come_from_add_response(
     fake_omics: FakeOmics, omics: Any
 ) -> None:
-    workflow = "arn:aws:omics:us-east-1:123456789012:workflow/1234"
+    store = "arn:aws:omics:us-east-1:123456789012:sequenceStore/1234567890"
     fake_omics.add_response(
-        "ListTagsForResource", {"tags": {"owner": "me"}}, params={"resourceArn": workflow}
+        "ListTagsForResource", {"tags": {"owner": "me"}}, params={"resourceArn": store}
     )
 
-    assert omics.list_tags_for_resource(resourceArn=workflow)["tags"] == {"owner": "me"}
+    assert omics.list_tags_for_resource(resourceArn=store)["tags"] == {"owner": "me"}
 
 
 def test_tags_on_async_clients(fake_omics: FakeOmics) -> None:

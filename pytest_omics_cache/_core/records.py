@@ -260,11 +260,6 @@ def _deep(value: Any) -> Any:
     return value
 
 
-def filled(given: Mapping[str, Any], derived: Mapping[str, Any]) -> dict[str, Any]:
-    """``derived`` overlaid with what ``given`` sets (None: unset)."""
-    return {**derived, **{k: v for k, v in given.items() if v is not None}}
-
-
 # --- what handlers of such a resource share -------------------------------------------------------
 
 #: ListX page size when the request gives no maxResults (the model's maximum for all of them).

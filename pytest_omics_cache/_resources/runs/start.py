@@ -185,6 +185,9 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
             "ValidationException",
             "A new run needs workflowId (or runId, to run a previous run's workflow again).",
         )
+    # The tag quota is a check of the request alone: refused before anything held is looked up.
+    tags = dict(params.get("tags") or {})
+    check_request_tags(tags)
     from_start = FROM_START()
     fields = _own_copies(params, from_start)
     if source is not None:  # the request's fields over the earlier run's
@@ -213,8 +216,6 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     else:
         fields.setdefault("storageCapacity", DEFAULT_STATIC_STORAGE)
     fields.setdefault("retentionMode", "RETAIN")
-    tags = dict(params.get("tags") or {})
-    check_request_tags(tags)
     script = store.next_script()
     progress = script.progress if script is not None else LIFECYCLE
     run_id = store.new_id()
