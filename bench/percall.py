@@ -73,17 +73,22 @@ def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
     )
     assert injected.times is None
     fake.add_response(
-        "GetWorkflow",
+        "GetSequenceStore",
         {
-            "arn": "arn:aws:omics:us-east-1:123456789012:workflow/1234",
-            "id": "1234",
+            "arn": "arn:aws:omics:us-east-1:123456789012:sequenceStore/1234567890",
+            "id": "1234567890",
             "name": "bench",
-            "status": "ACTIVE",
             "creationTime": "2026-01-02T03:04:05Z",
-            "tags": {"k": "v"},
         },
         times=None,
     )
+    workflow = fake.add_workflow(
+        id="1234",
+        name="bench",
+        parameterTemplate={"reads": {"optional": False}, "sample": {"optional": True}},
+        tags={"k": "v"},
+    )
+    group = fake.add_run_group(maxCpus=256)
     run = fake.add_run(workflowId="1234", cacheId=cache["id"], outputUri="s3://bench/out/")
     return {
         "GetRunCache": ("GetRunCache", lambda c: c.get_run_cache(id=cache["id"])),
@@ -101,14 +106,20 @@ def cases(fake: FakeOmics, calls: int) -> dict[str, Case]:
             "ListTagsForResource",
             lambda c: c.list_tags_for_resource(resourceArn=cache["arn"]),
         ),
-        "GetWorkflow (add_response)": ("GetWorkflow", lambda c: c.get_workflow(id="1234")),
+        "GetSequenceStore (add_response)": (
+            "GetSequenceStore",
+            lambda c: c.get_sequence_store(id="1234567890"),
+        ),
+        "GetWorkflow": ("GetWorkflow", lambda c: c.get_workflow(id=workflow["id"])),
         "StartRun": (
             "StartRun",
             lambda c: c.start_run(
-                workflowId="1234",
+                workflowId=workflow["id"],
                 roleArn="arn:aws:iam::123456789012:role/bench",
                 outputUri="s3://bench/out/",
                 cacheId=cache["id"],
+                runGroupId=group["id"],
+                parameters={"reads": "s3://bench/reads.bam"},
             ),
         ),
         "GetRun": ("GetRun", lambda c: c.get_run(id=run["id"])),
