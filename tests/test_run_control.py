@@ -17,6 +17,12 @@ ROLE = "arn:aws:iam::123456789012:role/omics-runs"
 UUID_FOLDER = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/"
 
 
+@pytest.fixture(autouse=True)
+def _workflow(fake_omics: FakeOmics) -> None:
+    """The workflow the runs here start from: StartRun refuses one the account does not hold."""
+    fake_omics.add_workflow(id="1234", parameterTemplate={"sample": {"optional": True}})
+
+
 def _start(omics: Any, **extra: Any) -> str:
     started = omics.start_run(
         workflowId="1234", roleArn=ROLE, outputUri="s3://team-runs/out/", **extra

@@ -11,9 +11,15 @@ from botocore.config import Config
 
 from pytest_omics_cache import FakeOmics
 from pytest_omics_cache._core.handlers import Caller
-from pytest_omics_cache._resources.runs.handlers import run_arn
+from pytest_omics_cache._resources.runs.store import run_arn
 
 ROLE = "arn:aws:iam::123456789012:role/omics-runs"
+
+
+@pytest.fixture(autouse=True)
+def _workflow(fake_omics: FakeOmics) -> None:
+    """The workflow the runs here start from: StartRun refuses one the account does not hold."""
+    fake_omics.add_workflow(id="1234", parameterTemplate={"sample": {"optional": True}})
 
 
 def _start(omics: Any, **extra: Any) -> dict[str, Any]:
@@ -50,6 +56,7 @@ def test_the_arn_follows_the_regions_partition() -> None:
 
 
 def test_get_run_reflects_what_start_run_asked(fake_omics: FakeOmics, omics: Any) -> None:
+    fake_omics.add_run_group(id="7777")
     started = _start(
         omics,
         name="wgs",
@@ -255,6 +262,8 @@ def test_a_cache_used_by_an_unfinished_run_cannot_be_deleted(
 
 def test_list_runs_filters_and_shows_the_list_item_shape(fake_omics: FakeOmics, omics: Any) -> None:
     cache = fake_omics.add_run_cache()
+    for group in ("1", "2"):
+        fake_omics.add_run_group(id=group)
     a = _start(omics, name="a", runGroupId="1", cacheId=cache["id"])
     b = _start(omics, name="b", runGroupId="2")
     fake_omics.set_run_status(b["id"], "FAILED")
