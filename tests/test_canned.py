@@ -17,14 +17,17 @@ from botocore.exceptions import ReadTimeoutError
 
 from pytest_omics_cache import FakeOmics, UnservedRequestError
 
-WORKFLOW = {
-    "arn": "arn:aws:omics:us-east-1:123456789012:workflow/1234",
-    "id": "1234",
-    "name": "wgs",
-    "status": "ACTIVE",
+#: A reference store: a resource the fake does not hold, so it is add_response's to answer.
+STORE_ID = "1234567890"
+STORE = {
+    "arn": f"arn:aws:omics:us-east-1:123456789012:referenceStore/{STORE_ID}",
+    "id": STORE_ID,
+    "name": "grch38",
+    "description": "team references",
     "creationTime": datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc),
-    "tags": {"team": "germline"},
 }
+#: An ARN of a resource the fake does not hold (tags of it are add_response's too).
+UNHELD_ARN = f"arn:aws:omics:us-east-1:123456789012:sequenceStore/{STORE_ID}"
 
 
 def _without_metadata(response: dict[str, Any]) -> dict[str, Any]:
@@ -32,64 +35,68 @@ def _without_metadata(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_the_response_comes_back_as_given(fake_omics: FakeOmics, omics: Any) -> None:
-    canned = fake_omics.add_response("GetWorkflow", WORKFLOW)
+    canned = fake_omics.add_response("GetReferenceStore", STORE)
 
-    returned = omics.get_workflow(id="1234")
+    returned = omics.get_reference_store(id=STORE_ID)
 
-    assert _without_metadata(returned) == WORKFLOW
+    assert _without_metadata(returned) == STORE
     assert returned["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert canned.fired == 1
-    assert fake_omics.get_call("GetWorkflow").params == {"id": "1234"}
+    assert fake_omics.get_call("GetReferenceStore").params == {"id": STORE_ID}
 
 
 def test_iso_strings_for_timestamps_and_response_metadata_ignored(
     fake_omics: FakeOmics, omics: Any
 ) -> None:
     fake_omics.add_response(
-        "GetWorkflow",
-        {**WORKFLOW, "creationTime": "2026-01-02T03:04:05.678Z", "ResponseMetadata": {"x": 1}},
+        "GetReferenceStore",
+        {**STORE, "creationTime": "2026-01-02T03:04:05.678Z", "ResponseMetadata": {"x": 1}},
     )
 
-    returned = omics.get_workflow(id="1234")
+    returned = omics.get_reference_store(id=STORE_ID)
 
-    assert returned["creationTime"] == WORKFLOW["creationTime"]
+    assert returned["creationTime"] == STORE["creationTime"]
 
 
 def test_the_model_success_status_is_sent(fake_omics: FakeOmics, omics: Any) -> None:
-    fake_omics.add_response("CreateWorkflow", {"id": "55", "status": "CREATING"})
-    fake_omics.add_response("DeleteWorkflow", {})
+    if "CreateConfiguration" not in omics.meta.service_model.operation_names:
+        pytest.skip("run configurations are newer than this botocore")
+    fake_omics.add_response("CreateConfiguration", {"name": "gpu", "status": "CREATING"})
+    fake_omics.add_response("DeleteConfiguration", {})
 
-    created = omics.create_workflow(name="wf", definitionZip=b"zip", requestId="r1")
-    deleted = omics.delete_workflow(id="55")
+    created = omics.create_configuration(name="gpu", runConfigurations={}, requestId="r1")
+    deleted = omics.delete_configuration(name="gpu")
 
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 202
-    assert fake_omics.get_call("CreateWorkflow").params["definitionZip"] == "emlw"  # base64
+    assert (created["name"], created["status"]) == ("gpu", "CREATING")
 
 
 def test_params_narrow_which_requests_a_response_answers(fake_omics: FakeOmics, omics: Any) -> None:
     fake_omics.add_response(
-        "GetWorkflow", {**WORKFLOW, "name": "a"}, params={"id": "1"}, times=None
+        "GetReferenceStore", {**STORE, "name": "a"}, params={"id": "1000000001"}, times=None
     )
     fake_omics.add_response(
-        "GetWorkflow", {**WORKFLOW, "name": "b"}, params={"id": "2"}, times=None
+        "GetReferenceStore", {**STORE, "name": "b"}, params={"id": "1000000002"}, times=None
     )
 
-    assert [omics.get_workflow(id=i)["name"] for i in ("2", "1", "2")] == ["b", "a", "b"]
+    assert [
+        omics.get_reference_store(id=i)["name"] for i in ("1000000002", "1000000001", "1000000002")
+    ] == ["b", "a", "b"]
 
 
 def test_responses_are_consulted_in_order_and_used_up(fake_omics: FakeOmics, omics: Any) -> None:
-    first = fake_omics.add_response("GetWorkflow", {**WORKFLOW, "name": "first"}, times=2)
-    later = fake_omics.add_response("GetWorkflow", {**WORKFLOW, "name": "later"}, times=None)
+    first = fake_omics.add_response("GetReferenceStore", {**STORE, "name": "first"}, times=2)
+    later = fake_omics.add_response("GetReferenceStore", {**STORE, "name": "later"}, times=None)
 
-    names = [omics.get_workflow(id="1234")["name"] for _ in range(4)]
+    names = [omics.get_reference_store(id=STORE_ID)["name"] for _ in range(4)]
 
     assert names == ["first", "first", "later", "later"]
     assert (first.fired, later.fired) == (2, 2)
 
 
 def test_a_list_parameter_is_matched_as_a_list(fake_omics: FakeOmics, omics: Any) -> None:
-    arn = "arn:aws:omics:us-east-1:123456789012:workflow/1234"
+    arn = UNHELD_ARN
     fake_omics.add_response(
         "UntagResource", {}, params={"resourceArn": arn, "tagKeys": ["a", "b"]}, times=1
     )
@@ -101,28 +108,33 @@ def test_a_list_parameter_is_matched_as_a_list(fake_omics: FakeOmics, omics: Any
 
 @pytest.mark.fake_omics(assert_all_requests_served=False, assert_all_errors_fired=False)
 def test_a_miss_is_explained(fake_omics: FakeOmics, omics: Any) -> None:
-    fake_omics.add_response("GetWorkflow", WORKFLOW, params={"id": "9"})
-    fake_omics.add_response("GetWorkflow", WORKFLOW, params={"type": "PRIVATE"}, times=None)
-    used = fake_omics.add_response("GetWorkflow", WORKFLOW)
-    omics.get_workflow(id="1")  # uses up the third
+    fake_omics.add_response("GetReferenceStore", STORE, params={"id": "9000000009"})
+    used = fake_omics.add_response("GetReferenceStore", STORE)
+    omics.get_reference_store(id="1000000001")  # uses up the second
+    read_set = {"id": "1234567890", "sequenceStoreId": "1234567890", "partNumber": 1}
+    fake_omics.add_response("GetReadSet", {"payload": b"A"}, params={"file": "INDEX"}, times=None)
 
     with pytest.raises(UnservedRequestError) as raised:
-        omics.get_workflow(id="1234")
+        omics.get_reference_store(id=STORE_ID)
+    with pytest.raises(UnservedRequestError) as unasked:
+        omics.get_read_set(**read_set)
 
     assert used.fired == 1
-    assert str(raised.value).splitlines()[:5] == [
-        "pytest-omics-cache does not serve omics GetWorkflow (GET"
-        " https://workflows-omics.us-east-1.amazonaws.com/workflow/1234): none of the 3 queued"
-        " GetWorkflow response(s) matches:",
-        "  1. GetWorkflow response for params={'id': '9'}: fired 0 of 1 time(s): the request has"
-        " id='1234', not '9'",
-        "  2. GetWorkflow response for params={'type': 'PRIVATE'}: fired 0 time(s), no limit:"
-        " the request has no type (expected 'PRIVATE')",
-        "  3. GetWorkflow response: fired 1 of 1 time(s): used up",
-        'To serve it, queue an answer: fake_omics.add_response("GetWorkflow", {...},'
-        " params={'id': '1234'}), {...} being the GetWorkflowResponse members as boto3 returns"
-        " them.",
+    assert str(raised.value).splitlines()[:4] == [
+        "pytest-omics-cache does not serve omics GetReferenceStore (GET"
+        " https://control-storage-omics.us-east-1.amazonaws.com/referencestore/1234567890): none"
+        " of the 2 queued GetReferenceStore response(s) matches:",
+        "  1. GetReferenceStore response for params={'id': '9000000009'}: fired 0 of 1 time(s):"
+        " the request has id='1234567890', not '9000000009'",
+        "  2. GetReferenceStore response: fired 1 of 1 time(s): used up",
+        'To serve it, queue an answer: fake_omics.add_response("GetReferenceStore", {...},'
+        " params={'id': '1234567890'}), {...} being the GetReferenceStoreResponse members as"
+        " boto3 returns them.",
     ]
+    assert str(unasked.value).splitlines()[1] == (
+        "  1. GetReadSet response for params={'file': 'INDEX'}: fired 0 time(s), no limit: the"
+        " request has no file (expected 'INDEX')"
+    )
 
 
 def test_a_bad_request_is_the_services_validation_error_not_the_canned_answer(
@@ -130,11 +142,11 @@ def test_a_bad_request_is_the_services_validation_error_not_the_canned_answer(
 ) -> None:
     from botocore.config import Config
 
-    canned = fake_omics.add_response("GetWorkflow", WORKFLOW, times=None)
+    canned = fake_omics.add_response("GetReferenceStore", STORE, times=None)
     client = make_client(config=Config(parameter_validation=False))
 
     with pytest.raises(client.exceptions.ValidationException) as raised:
-        client.get_workflow(id="not-digits")
+        client.get_reference_store(id="not-digits")
 
     assert raised.value.response["Error"]["Message"] == (
         "1 validation error detected: Value 'not-digits' at 'id' failed to satisfy constraint:"
@@ -146,12 +158,18 @@ def test_a_bad_request_is_the_services_validation_error_not_the_canned_answer(
 def test_errors_and_faults_on_an_operation_the_registry_does_not_serve(
     fake_omics: FakeOmics, omics: Any
 ) -> None:
-    fake_omics.add_response("GetWorkflow", WORKFLOW, times=None)
-    throttle = fake_omics.add_error("ThrottlingException", operation="GetWorkflow", id="1234")
-    fault = fake_omics.add_fault("read-timeout", operation="GetWorkflow", after=1)
+    fake_omics.add_response("GetReferenceStore", STORE, times=None)
+    throttle = fake_omics.add_error(
+        "ThrottlingException", operation="GetReferenceStore", id=STORE_ID
+    )
+    fault = fake_omics.add_fault("read-timeout", operation="GetReferenceStore", after=1)
 
-    assert omics.get_workflow(id="1234")["name"] == "wgs"  # throttled once, then retried
-    assert omics.get_workflow(id="1234")["name"] == "wgs"  # a read timeout, then retried
+    assert (
+        omics.get_reference_store(id=STORE_ID)["name"] == "grch38"
+    )  # throttled once, then retried
+    assert (
+        omics.get_reference_store(id=STORE_ID)["name"] == "grch38"
+    )  # a read timeout, then retried
 
     assert (throttle.fired, fault.fired) == (1, 1)
     assert [(c.status_code, c.error_code, c.fault) for c in fake_omics.get_calls()] == [
@@ -164,9 +182,9 @@ def test_errors_and_faults_on_an_operation_the_registry_does_not_serve(
 
 def test_an_error_the_operation_does_not_declare_is_refused(fake_omics: FakeOmics) -> None:
     with pytest.raises(ValueError, match=r"^add_error: 'RangeNotSatisfiableException' is not") as e:
-        fake_omics.add_error("RangeNotSatisfiableException", operation="GetWorkflow")
+        fake_omics.add_error("RangeNotSatisfiableException", operation="GetReferenceStore")
 
-    assert "is not an error GetWorkflow answers with (per the botocore model)" in str(e.value)
+    assert "is not an error GetReferenceStore answers with (per the botocore model)" in str(e.value)
     fake_omics.add_error("RangeNotSatisfiableException", operation="GetReadSet", times=None)
 
 
@@ -176,74 +194,80 @@ def test_a_fault_on_an_unserved_operation_is_botocores_exception(
     from botocore.config import Config
 
     client = make_client(config=Config(retries={"total_max_attempts": 1}))
-    fake_omics.add_fault("read-timeout", operation="ListWorkflows")
+    fake_omics.add_fault("read-timeout", operation="ListReferenceStores")
 
     with pytest.raises(ReadTimeoutError):
-        client.list_workflows()
+        client.list_reference_stores()
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
         (
-            lambda f: f.add_response("get_workflow", WORKFLOW),
-            "add_response: operation='get_workflow' is not an omics operation. Did you mean"
-            " 'GetWorkflow'? Operations are named as in the botocore model (e.g. 'GetRunCache'),"
-            " or None for all of them.",
+            lambda f: f.add_response("get_reference_store", STORE),
+            "add_response: operation='get_reference_store' is not an omics operation. Did you"
+            " mean 'GetReferenceStore'? Operations are named as in the botocore model (e.g."
+            " 'GetRunCache'), or None for all of them.",
         ),
         (
             lambda f: f.add_response("GetRunCache", {}),
             "add_response: GetRunCache is served from the fake's registry, so a canned answer"
-            " would contradict it; seed the registry instead (add_run_cache(...),"
-            " add_run(...), next_runs(...)), or inject a failure with add_error / add_fault",
+            " would contradict it; seed the registry instead (add_run_cache(...)), or inject a"
+            " failure with add_error / add_fault",
         ),
         (
-            lambda f: f.add_response("GetWorkflow", ["not", "a", "dict"]),
+            lambda f: f.add_response("GetReferenceStore", ["not", "a", "dict"]),
             "add_response: response=['not', 'a', 'dict'] must be a dict",
         ),
         (
-            lambda f: f.add_response("GetWorkflow", WORKFLOW, params={"ident": "1"}),
-            "add_response: params names 'ident', which GetWorkflow requests do not have; their"
-            " parameters are: id, type, export, workflowOwnerId",
+            lambda f: f.add_response("GetReferenceStore", STORE, params={"ident": "1"}),
+            "add_response: params names 'ident', which GetReferenceStore requests do not have;"
+            " their parameters are: id",
         ),
         (
-            lambda f: f.add_response("GetWorkflow", WORKFLOW, params={"id": "abc"}),
+            lambda f: f.add_response("GetReferenceStore", STORE, params={"id": "abc"}),
             "add_response: params could never match a valid request: id='abc' breaks the rule"
             " 'Member must satisfy regular expression pattern: [0-9]+' (botocore omics model,"
-            " shape WorkflowId)",
+            " shape ReferenceStoreId); id='abc' breaks the rule 'Member must have length greater"
+            " than or equal to 10' (botocore omics model, shape ReferenceStoreId)",
         ),
         (
-            lambda f: f.add_response("GetWorkflow", WORKFLOW, times=0),
+            lambda f: f.add_response("GetReferenceStore", STORE, times=0),
             "add_response: times=0 must be a positive int, or None for always",
         ),
         (
-            lambda f: f.add_response("DeleteWorkflow", {"id": "1"}),
-            "add_response: invalid DeleteWorkflow response: id='1': DeleteWorkflow has no output"
-            " members",
+            lambda f: f.add_response("DeleteReferenceStore", {"id": "1"}),
+            "add_response: invalid DeleteReferenceStore response: id='1': DeleteReferenceStore has"
+            " no output members",
         ),
         (
             lambda f: f.add_response(
-                "GetWorkflow", {**WORKFLOW, "creationTime": datetime(2026, 1, 1)}
+                "GetReferenceStore", {**STORE, "creationTime": datetime(2026, 1, 1)}
             ),
-            "add_response: invalid GetWorkflow response: creationTime=datetime.datetime(2026, 1,"
-            " 1, 0, 0) breaks the rule 'Member must be a timezone-aware datetime or an ISO-8601"
-            " string' (botocore omics model, shape WorkflowTimestamp)",
+            "add_response: invalid GetReferenceStore response:"
+            " creationTime=datetime.datetime(2026, 1, 1, 0, 0) breaks the rule 'Member must be a"
+            " timezone-aware datetime or an ISO-8601 string' (botocore omics model, shape"
+            " SyntheticTimestamp_date_time)",
         ),
         (
-            lambda f: f.add_response("GetWorkflow", {**WORKFLOW, "name": None}),
-            "add_response: invalid GetWorkflow response: name=None breaks the rule 'Member must"
-            " not be None (leave an unset member out)' (botocore omics model, shape"
-            " GetWorkflowResponse)",
+            lambda f: f.add_response("GetReferenceStore", {**STORE, "name": None}),
+            "add_response: invalid GetReferenceStore response: name=None breaks the rule 'Member"
+            " must not be None (leave an unset member out)' (botocore omics model, shape"
+            " GetReferenceStoreResponse)",
         ),
         (
             lambda f: f.add_response(
-                "ListWorkflows", {"items": [{"id": "1"}, {"id": "x", "status": "NOPE"}]}
+                "ListReferenceStores", {"referenceStores": [STORE, {"id": "x", "arn": "a"}]}
             ),
-            "add_response: invalid ListWorkflows response: items.2.id='x' breaks the rule 'Member"
-            " must satisfy regular expression pattern: [0-9]+' (botocore omics model, shape"
-            " WorkflowId); items.2.status='NOPE' breaks the rule 'Member must satisfy enum value"
-            " set: [CREATING, ACTIVE, UPDATING, DELETED, FAILED, INACTIVE]' (botocore omics"
-            " model, shape WorkflowStatus)",
+            "add_response: invalid ListReferenceStores response:"
+            " referenceStores.2.creationTime=None breaks the rule 'Member must not be null'"
+            " (botocore omics model, shape SyntheticTimestamp_date_time);"
+            " referenceStores.2.arn='a' breaks the rule 'Member must satisfy regular expression"
+            " pattern: arn:.+' (botocore omics model, shape ReferenceStoreArn);"
+            " referenceStores.2.id='x' breaks the rule 'Member must satisfy regular expression"
+            " pattern: [0-9]+' (botocore omics model, shape ReferenceStoreId);"
+            " referenceStores.2.id='x' breaks the rule 'Member must have length greater than or"
+            " equal to 10' (botocore omics model, shape ReferenceStoreId)",
         ),
     ],
 )
@@ -259,27 +283,32 @@ import boto3
 import pytest
 
 
-def lookup(client, workflow_id):
+def lookup(client, store_id):
     try:
-        return client.get_workflow(id=workflow_id)["name"]
+        return client.get_reference_store(id=store_id)["name"]
     except Exception:  # the code under test swallows every error
         return None
 
 
 def test_swallowed(fake_omics):
     client = boto3.client("omics", region_name="us-east-1")
-    assert lookup(client, "42") is None  # passes: the error was swallowed
+    assert lookup(client, "4200000042") is None  # passes: the error was swallowed
 
 
 def test_unused_response(fake_omics):
-    fake_omics.add_response("GetWorkflow", {"id": "42"}, params={"id": "42"})
-    fake_omics.add_response("ListWorkflows", {"items": []}, times=None)
+    store = {
+        "id": "4200000042",
+        "arn": "arn:aws:omics:us-east-1:123456789012:referenceStore/4200000042",
+        "creationTime": "2026-01-02T03:04:05Z",
+    }
+    fake_omics.add_response("GetReferenceStore", store, params={"id": "4200000042"})
+    fake_omics.add_response("ListReferenceStores", {"referenceStores": []}, times=None)
 
 
 @pytest.mark.fake_omics(assert_all_requests_served=False)
 def test_opted_out(fake_omics):
     client = boto3.client("omics", region_name="us-east-1")
-    assert lookup(client, "42") is None
+    assert lookup(client, "4200000042") is None
 """
 
 
@@ -293,14 +322,14 @@ def test_unserved_and_unused_fail_the_test_at_teardown(pytester: pytest.Pytester
         [
             "*_ ERROR at teardown of test_swallowed _*",
             "E   AssertionError: fake_omics: 1 request(s) were not served:",
-            "*  - GetWorkflow(id='42') in us-east-1 -> unserved",
+            "*  - GetReferenceStore(id='4200000042') in us-east-1 -> unserved",
             "*  The code under test got UnservedRequestError for each (and may have caught it)."
             " Queue an answer with fake_omics.add_response(...), or if that is intended, opt out"
             " with @pytest.mark.fake_omics(assert_all_requests_served=False) or the ini option"
             " fake_omics_assert_all_requests_served = false.",
             "*_ ERROR at teardown of test_unused_response _*",
             "E   AssertionError: fake_omics: 1 queued response(s) did not fire as often as asked:",
-            "*  - GetWorkflow response for params={'id': '42'}: fired 0 of 1 time(s)",
+            "*  - GetReferenceStore response for params={'id': '4200000042'}: fired 0 of 1 time(s)",
             "*  Each queued response with a finite `times` must fire that often. If that is"
             " intended, pass times=None, or opt out with"
             " @pytest.mark.fake_omics(assert_all_errors_fired=False) or the ini option"
@@ -313,13 +342,13 @@ def test_every_problem_in_one_error(omics: Any) -> None:
     fake = FakeOmics()
     with fake._activated():
         fake.add_error("ThrottlingException", id="1")
-        fake.add_response("GetWorkflow", WORKFLOW, params={"id": "9"})
+        fake.add_response("GetReferenceStore", STORE, params={"id": "9000000009"})
         with pytest.raises(UnservedRequestError):
-            omics.list_workflows()
+            omics.list_reference_stores()
 
     assert str(fake._teardown_error()) == (
         "fake_omics: 1 request(s) were not served:\n"
-        "  - ListWorkflows() in us-east-1 -> unserved\n"
+        "  - ListReferenceStores() in us-east-1 -> unserved\n"
         "The code under test got UnservedRequestError for each (and may have caught it). Queue an"
         " answer with fake_omics.add_response(...), or if that is intended, opt out with"
         " @pytest.mark.fake_omics(assert_all_requests_served=False) or the ini option"
@@ -327,9 +356,9 @@ def test_every_problem_in_one_error(omics: Any) -> None:
         "fake_omics: 2 injected error(s)/fault(s) and queued response(s) did not fire as often as"
         " asked:\n"
         "  - ThrottlingException on GetRunCache id='1': fired 0 of 1 time(s) (it was aimed at"
-        " GetRunCache; the code under test called ListWorkflows: pass operation= to aim it"
+        " GetRunCache; the code under test called ListReferenceStores: pass operation= to aim it"
         " there, or operation=None for every operation)\n"
-        "  - GetWorkflow response for params={'id': '9'}: fired 0 of 1 time(s)\n"
+        "  - GetReferenceStore response for params={'id': '9000000009'}: fired 0 of 1 time(s)\n"
         "Each injection or queued response with a finite `times` must fire that often. If that is"
         " intended, pass times=None, or opt out with"
         " @pytest.mark.fake_omics(assert_all_errors_fired=False) or the ini option"
@@ -340,17 +369,17 @@ def test_every_problem_in_one_error(omics: Any) -> None:
 @pytest.mark.fake_omics(assert_all_requests_served=False)
 def test_an_unserved_request_is_a_recorded_call(fake_omics: FakeOmics, omics: Any) -> None:
     with pytest.raises(UnservedRequestError):
-        omics.get_workflow(id="7")
+        omics.get_reference_store(id="7000000007")
 
-    call = fake_omics.get_call("GetWorkflow")
+    call = fake_omics.get_call("GetReferenceStore")
 
     assert (call.unserved, call.status_code, call.error_code, call.params) == (
         True,
         None,
         None,
-        {"id": "7"},
+        {"id": "7000000007"},
     )
-    assert call.describe() == "GetWorkflow(id='7') in us-east-1 -> unserved"
+    assert call.describe() == "GetReferenceStore(id='7000000007') in us-east-1 -> unserved"
 
 
 def test_a_streaming_payload_reads_as_from_aws(fake_omics: FakeOmics, omics: Any) -> None:
@@ -365,28 +394,28 @@ def test_a_streaming_payload_reads_as_from_aws(fake_omics: FakeOmics, omics: Any
 
 def test_canned_answers_on_async_clients(fake_omics: FakeOmics) -> None:
     session_module = pytest.importorskip("aiobotocore.session")
-    fake_omics.add_response("GetWorkflow", WORKFLOW)
+    fake_omics.add_response("GetReferenceStore", STORE)
     fake_omics.add_response("GetReadSet", {"payload": b"ACGT"})
 
     async def scenario() -> tuple[dict[str, Any], bytes]:
         async with session_module.get_session().create_client(
             "omics", region_name="us-east-1"
         ) as client:
-            workflow = await client.get_workflow(id="1234")
+            store = await client.get_reference_store(id=STORE_ID)
             read_set = await client.get_read_set(
                 id="1234567890", sequenceStoreId="1234567890", partNumber=1
             )
-            return dict(workflow), await read_set["payload"].read()
+            return dict(store), await read_set["payload"].read()
 
-    workflow, payload = asyncio.run(scenario())
+    store, payload = asyncio.run(scenario())
 
-    assert _without_metadata(workflow) == WORKFLOW
+    assert _without_metadata(store) == STORE
     assert payload == b"ACGT"
 
 
 def test_canned_answers_over_raw_http(fake_omics: FakeOmics) -> None:
-    fake_omics.add_response("GetWorkflow", WORKFLOW, params={"id": "1234"})
-    url = "https://workflows-omics.us-east-1.amazonaws.com/workflow/1234"
+    fake_omics.add_response("GetReferenceStore", STORE, params={"id": STORE_ID})
+    url = f"https://control-storage-omics.us-east-1.amazonaws.com/referencestore/{STORE_ID}"
     request = AWSRequest(method="GET", url=url)
     SigV4Auth(Credentials("AKIDRAW", "secret"), "omics", "us-east-1").add_auth(request)
 
@@ -394,7 +423,7 @@ def test_canned_answers_over_raw_http(fake_omics: FakeOmics) -> None:
 
     assert response.status_code == 200
     assert response.json()["creationTime"] == "2026-01-02T03:04:05.678000Z"
-    assert response.json()["name"] == "wgs"
+    assert response.json()["name"] == "grch38"
 
 
 @pytest.mark.parametrize(
@@ -442,7 +471,7 @@ def test_errors_only_some_operations_declare(
 def test_nested_arns_of_resources_the_fake_does_not_hold_use_add_response(
     fake_omics: FakeOmics, omics: Any
 ) -> None:
-    arn = "arn:aws:omics:us-east-1:123456789012:workflow/1234/version/v1"
+    arn = "arn:aws:omics:us-east-1:123456789012:sequenceStore/1234567890/readSet/1234567890"
     fake_omics.add_response(
         "ListTagsForResource", {"tags": {"v": "1"}}, params={"resourceArn": arn}
     )
@@ -451,10 +480,10 @@ def test_nested_arns_of_resources_the_fake_does_not_hold_use_add_response(
 
 
 def test_params_are_matched_as_read_from_the_wire(fake_omics: FakeOmics, omics: Any) -> None:
-    arn = "arn:aws:omics:us-east-1:123456789012:workflow/1234"
+    arn = UNHELD_ARN
     fake_omics.add_response("UntagResource", {}, params={"resourceArn": arn, "tagKeys": ("a",)})
 
     omics.untag_resource(resourceArn=arn, tagKeys=["a"])  # a tuple given, a list read: a match
 
-    with pytest.raises(ValueError, match=r"^add_response: params cannot match on definitionZip"):
-        fake_omics.add_response("CreateWorkflow", {}, params={"definitionZip": b"zip"})
+    with pytest.raises(ValueError, match=r"^add_response: params cannot match on payload, a blob"):
+        fake_omics.add_response("UploadReadSetPart", {"checksum": "c"}, params={"payload": b"zip"})

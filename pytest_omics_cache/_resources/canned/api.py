@@ -56,7 +56,8 @@ class CannedApi:
         output = _model.operation(operation).output_shape
         problems = (
             [v.author_message() for v in _validate.check_output(output, given, "")]
-            if output is not None
+            # An empty output structure is no output at all, as far as an author can tell.
+            if output is not None and output.members
             else [
                 f"{name}={value!r}: {operation} has no output members"
                 for name, value in given.items()
