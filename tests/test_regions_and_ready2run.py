@@ -290,8 +290,8 @@ def test_it_is_listed_apart_from_other_unserved_requests() -> None:
     with checked_at_exit() as (_, failures):
         with pytest.raises(EndpointConnectionError):
             boto3.client("omics", region_name=NO_OMICS, config=ONE_ATTEMPT).list_run_caches()
-        with pytest.raises(Exception, match="does not serve omics GetWorkflow"):
-            boto3.client("omics", region_name="us-east-1").get_workflow(id="1234")
+        with pytest.raises(Exception, match="does not serve omics GetSequenceStore"):
+            boto3.client("omics", region_name="us-east-1").get_sequence_store(id="1234567890")
 
     [failure] = failures
     region_section, unserved_section = failure.split("\nfake_omics: ")
@@ -300,7 +300,8 @@ def test_it_is_listed_apart_from_other_unserved_requests() -> None:
         f"  - ListRunCaches() in {NO_OMICS} -> unserved: HealthOmics is not available there\n"
     )
     assert unserved_section.startswith(
-        "1 request(s) were not served:\n  - GetWorkflow(id='1234') in us-east-1 -> unserved\n"
+        "1 request(s) were not served:\n"
+        "  - GetSequenceStore(id='1234567890') in us-east-1 -> unserved\n"
     )
 
 
@@ -438,6 +439,15 @@ def test_the_marker_is_a_setup_error(pytester: pytest.Pytester) -> None:
 # --- READY2RUN workflows have no call caching ---------------------------------------------------
 
 READY2RUN_MESSAGE = "Call caching is not supported for READY2RUN workflows: start the run without"
+
+
+@pytest.fixture(autouse=True)
+def _ready2run(request: pytest.FixtureRequest) -> None:
+    """The Ready2Run workflow the READY2RUN runs here start from, in the tests on the fixture
+    (the others make fakes of their own)."""
+    if "fake_omics" in request.fixturenames:
+        fake: FakeOmics = request.getfixturevalue("fake_omics")
+        fake.add_workflow(id="9500764", type="READY2RUN", name="GATK-BP Germline fq2vcf")
 
 
 def _start_ready2run(omics: Any, **caching: Any) -> Any:

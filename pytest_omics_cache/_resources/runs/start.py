@@ -192,17 +192,18 @@ def _new_run(backend: Backend, caller: Caller, params: Mapping[str, Any]) -> Sto
     fields = _own_copies(params, from_start)
     if source is not None:  # the request's fields over the earlier run's
         fields = _own_copies(source.data, from_start) | fields
-    _check_workflow(backend, caller, fields)
-    if "runGroupId" in fields:
-        _check_run_group(backend, caller, fields["runGroupId"])
     uncached = uncacheable(fields)
     if uncached:
-        # Choice: AWS documents the rule, not its wording.
+        # Choice: AWS documents the rule, not its wording. A rule of the request alone, so it
+        # comes before anything held is looked up.
         raise ServiceError(
             "ValidationException",
             "Call caching is not supported for READY2RUN workflows: start the run without"
             f" {' and '.join(uncached)}.",
         )
+    _check_workflow(backend, caller, fields)
+    if "runGroupId" in fields:
+        _check_run_group(backend, caller, fields["runGroupId"])
     if "cacheBehavior" in fields and "cacheId" not in fields:
         raise ServiceError(
             "ValidationException", "cacheBehavior applies to a run cache: give cacheId too."
