@@ -73,10 +73,14 @@ def _check_workflow(backend: Backend, caller: Caller, fields: dict[str, Any]) ->
         # Held while its workflow is: the version's own 404 if the workflow has no such one.
         template_of = backend.held("workflow/version", caller, f"{workflow_id}/{version_name}")
         _check_active(f"Workflow version {version_name}", template_of["status"])
-    _check_parameters(workflow_id, version_name, template_of, fields.get("parameters"))
-    for name, run_name in FROM_WORKFLOW.items():
-        if name in template_of and run_name in _run_members():
-            fields[run_name] = template_of[name] if name != "type" else workflow["type"]
+    template = template_of.get("parameterTemplate")
+    parameters = fields.get("parameters")
+    if template or parameters is not None:  # else nothing to check: no template, none given
+        _check_parameters(workflow_id, version_name, template or {}, parameters)
+    fields["workflowType"] = workflow["type"]  # in every model: StartRun's own member
+    for name, run_name in _taken():
+        if name in template_of:
+            fields[run_name] = template_of[name]
     if "storageType" not in fields and "storageType" in template_of:
         fields["storageType"] = template_of["storageType"]
         if "storageCapacity" not in fields and "storageCapacity" in template_of:
@@ -84,8 +88,11 @@ def _check_workflow(backend: Backend, caller: Caller, fields: dict[str, Any]) ->
 
 
 @functools.cache
-def _run_members() -> frozenset[str]:
-    return frozenset(in_model("GetRun", dict.fromkeys(FROM_WORKFLOW.values())))
+def _taken() -> tuple[tuple[str, str], ...]:
+    """What a run takes from its workflow or version besides its type, of what this botocore's
+    GetRun has (older models lack some)."""
+    members = in_model("GetRun", dict.fromkeys(FROM_WORKFLOW.values()))
+    return tuple((k, v) for k, v in FROM_WORKFLOW.items() if k != "type" and v in members)
 
 
 def _check_active(what: str, status: str) -> None:
@@ -101,16 +108,16 @@ def _check_active(what: str, status: str) -> None:
 def _check_parameters(
     workflow_id: str,
     version_name: str | None,
-    template_of: Mapping[str, Any],
+    template: Mapping[str, Mapping[str, Any]],
     parameters: object,
 ) -> None:
     """The StartRun documentation's rule: "The run needs all required parameters and can
     include optional parameters", and "cannot include any parameters that are not defined in
     the parameter template" (a template parameter without ``optional`` is required). *Choice*:
     the wording, which AWS does not document."""
-    template: Mapping[str, Mapping[str, Any]] = template_of.get("parameterTemplate") or {}
-    given = parameters if isinstance(parameters, Mapping) else {}
-    if parameters is not None and not isinstance(parameters, Mapping):
+    # A dict, as read from the wire's JSON (not Mapping: an ABC check costs a run's start more).
+    given = parameters if isinstance(parameters, dict) else {}
+    if parameters is not None and not isinstance(parameters, dict):
         raise ServiceError(
             "ValidationException",
             "parameters must be a JSON object of the workflow's parameters by name.",
