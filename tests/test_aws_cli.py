@@ -184,6 +184,7 @@ def test_throttling_past_the_clis_attempts_is_the_clis_error(
 
 def test_start_run_with_a_cache_id(aws: str, fake_omics: FakeOmics) -> None:
     cache = fake_omics.add_run_cache(cacheBehavior="CACHE_ALWAYS")
+    fake_omics.add_workflow(id="1234")
 
     status, printed, stderr = _cli(
         aws,
@@ -211,12 +212,12 @@ def test_start_run_with_a_cache_id(aws: str, fake_omics: FakeOmics) -> None:
 
 def test_an_unserved_operation_is_the_clis_error_and_fails_the_teardown(aws: str) -> None:
     with checked_at_exit() as (fake, failures):
-        status, printed, stderr = _cli(aws, fake, "get-workflow", "--id", "1234")
+        status, printed, stderr = _cli(aws, fake, "get-sequence-store", "--id", "1234567890")
 
     assert (status, printed) == (255, None)
     assert (
-        "An error occurred (UnservedRequestError) when calling the GetWorkflow operation:"
-        " pytest-omics-cache does not serve omics GetWorkflow (GET http://127.0.0.1:"
+        "An error occurred (UnservedRequestError) when calling the GetSequenceStore operation:"
+        " pytest-omics-cache does not serve omics GetSequenceStore (GET http://127.0.0.1:"
     ) in stderr
     [failure] = failures
-    assert "GetWorkflow(id='1234') in us-east-1 -> unserved" in failure
+    assert "GetSequenceStore(id='1234567890') in us-east-1 -> unserved" in failure
