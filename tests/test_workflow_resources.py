@@ -481,3 +481,72 @@ def test_a_bad_seed_is_a_value_error_at_its_line(
         seed(fake_omics)
 
     assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("seed", "message"),
+    [
+        (
+            lambda fake: fake.add_workflow_version(
+                workflowId="1234", versionName="v1", status="DELETED"
+            ),
+            "add_workflow_version: status='DELETED' seeds a version the service no longer has:"
+            " seed nothing for it",
+        ),
+        (
+            lambda fake: fake.add_workflow_version(
+                workflowId="1234", versionName="v1", engine="PERL"
+            ),
+            "add_workflow_version: engine='PERL' breaks the rule 'Member must satisfy enum value"
+            " set:",
+        ),
+        (
+            lambda fake: [
+                fake.add_workflow_version(workflowId="1234", versionName="v1"),
+                fake.add_workflow_version(workflowId="1234", versionName="v1"),
+            ],
+            "add_workflow_version: workflow 1234 already has a version named 'v1'; give each"
+            " version its own versionName",
+        ),
+        (
+            lambda fake: fake.workflows(type="MINE"),
+            "workflows: type='MINE' breaks the rule 'Member must satisfy enum value set:",
+        ),
+    ],
+    ids=["deleted", "bad-enum", "duplicate", "bad-type-filter"],
+)
+def test_a_bad_version_seed_or_filter_is_a_value_error(
+    fake_omics: FakeOmics, seed: Any, message: str
+) -> None:
+    fake_omics.add_workflow(id="1234")
+
+    with pytest.raises(ValueError, match=r"^(add_workflow_version|workflows): ") as raised:
+        seed(fake_omics)
+
+    assert str(raised.value).startswith(message)
+
+
+def test_a_seeded_version_answers_what_it_was_given(fake_omics: FakeOmics, omics: Any) -> None:
+    fake_omics.add_workflow(id="1234", parameterTemplate=TEMPLATE)
+    seeded = fake_omics.add_workflow_version(
+        workflowId="1234",
+        versionName="v2",
+        status="CREATING",
+        parameterTemplate={},
+        creationTime="2026-01-02T03:04:05Z",
+        tags={"stage": "beta"},
+    )
+
+    first = omics.get_workflow_version(workflowId="1234", versionName="v2")
+    second = omics.get_workflow_version(workflowId="1234", versionName="v2")
+
+    assert (first["status"], second["status"]) == ("CREATING", "ACTIVE")
+    assert "parameterTemplate" not in seeded  # explicitly empty: not the workflow's
+    assert second["creationTime"].isoformat() == "2026-01-02T03:04:05+00:00"
+    assert second["tags"] == {"stage": "beta"}
+    assert fake_omics.workflow_versions(workflowId="other") == []
+    omics.delete_workflow_version(workflowId="1234", versionName="v2")
+    omics.delete_workflow(id="1234")
+    # A version of a workflow no longer held is not held either.
+    fake_omics.add_workflow(id="1234")
+    assert fake_omics.workflow_versions() == []

@@ -84,6 +84,8 @@ class WorkflowVersionsApi:
             "tags": None if tags is None else dict(tags),
         }
         set_fields = {k: v for k, v in given.items() if v is not None}
+        if parameterTemplate is not None and not parameterTemplate:
+            set_fields.pop("parameterTemplate")  # {} is no template, as for add_workflow
         problems = _records.seed_problems("GetWorkflowVersion", set_fields)
         if status == "DELETED":
             problems.append(
