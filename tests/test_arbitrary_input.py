@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from pytest_omics_cache import FakeOmics, UnservedRequestError, mock_omics
 from pytest_omics_cache._service import HANDLERS, OmicsService
+from pytest_omics_cache._wire import model as _model
 from pytest_omics_cache._wire import protocol as _protocol
 
 SETTINGS = settings(
@@ -32,7 +33,8 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 BASE = "https://workflows-omics.us-east-1.amazonaws.com"
-OPERATIONS = sorted(HANDLERS)
+# Those this botocore has (the oldest supported one has no workflow versions).
+OPERATIONS = sorted(set(HANDLERS) & set(_model.operation_names()))
 TAGS = {"TagResource", "UntagResource", "ListTagsForResource"}
 CACHE, RUN, TASK = "1234567", "4242", "5151"
 WORKFLOW, VERSION, GROUP = "1234", "v1", "7777777"
@@ -95,7 +97,8 @@ def _allowed(operation: str) -> set[str]:
 def _seeded(fake: FakeOmics) -> None:
     fake.add_run_cache(id=CACHE)
     fake.add_workflow(id=WORKFLOW, parameterTemplate={"reads": {"optional": True}})
-    fake.add_workflow_version(workflowId=WORKFLOW, versionName=VERSION)
+    if "GetWorkflowVersion" in OPERATIONS:
+        fake.add_workflow_version(workflowId=WORKFLOW, versionName=VERSION)
     fake.add_run_group(id=GROUP)
     fake.add_run(id=RUN, workflowId=WORKFLOW, cacheId=CACHE, tasks=[{"taskId": TASK}])
 

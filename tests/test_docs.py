@@ -4,7 +4,9 @@ blocks marked as fragments, each of which says why it cannot run.
 A page is one pytest project, made fresh: a block preceded by ``<!-- file: NAME -->`` is written
 as that file (a conftest, an ini file, a module under test), every other ``python`` block as a
 test module (with ``import boto3`` and ``import pytest`` before it), and each of its tests must
-pass. Any other block is preceded by ``<!-- fragment: why -->``.
+pass. Any other block is preceded by ``<!-- fragment: why -->``. A test block preceded by
+``<!-- needs: OPERATION -->`` runs only on a botocore whose omics model has that operation (the
+suite also runs on the oldest botocore supported, which lacks some).
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+import botocore.session
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PREAMBLE = "import boto3\nimport pytest\n\n"
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
-_MARK = re.compile(r"^<!-- (file|fragment): (.+?) -->$")
+_MARK = re.compile(r"^<!-- (file|fragment|needs): (.+?) -->$")
+_OPERATIONS = frozenset(botocore.session.get_session().get_service_model("omics").operation_names)
 _TEST = re.compile(r"^(?:async )?def test_", re.M)
 
 
@@ -30,7 +34,7 @@ class Block(NamedTuple):
     line: int
     language: str
     code: str
-    #: ("file", its path), ("fragment", why), or None.
+    #: ("file", its path), ("fragment", why), ("needs", an operation), or None.
     mark: tuple[str, str] | None
 
 
@@ -82,7 +86,10 @@ def _run_page(pytester: pytest.Pytester, text: str, stem: str) -> tuple[pytest.R
     for number, block in enumerate(blocks(text), 1):
         if block.mark is not None and block.mark[0] == "fragment":
             continue
-        if block.mark is not None:  # a file of the project
+        if block.mark is not None and block.mark[0] == "needs":
+            if block.mark[1] not in _OPERATIONS:
+                continue  # newer than this botocore
+        elif block.mark is not None:  # a file of the project
             path = pytester.path / block.mark[1]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(block.code)
@@ -100,7 +107,9 @@ def _run_page(pytester: pytest.Pytester, text: str, stem: str) -> tuple[pytest.R
 def test_every_block_of_the_page_runs(pytester: pytest.Pytester, page: Path) -> None:
     assert _unmarked(page) == []
     text = page.read_text()
-    if not any(b.language == "python" and b.mark is None for b in blocks(text)):
+    if not any(
+        b.language == "python" and (b.mark is None or b.mark[0] == "needs") for b in blocks(text)
+    ):
         pytest.skip("no test on this page")
 
     result, tests = _run_page(pytester, text, page.stem)
@@ -142,6 +151,20 @@ def test_a_failing_block_fails_its_page(pytester: pytest.Pytester) -> None:
     assert tests == 1
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*ResourceNotFoundException*Run cache 7654321 not found*"])
+
+
+def test_a_block_that_needs_an_operation_runs_only_where_botocore_has_it(
+    pytester: pytest.Pytester,
+) -> None:
+    page = (
+        "<!-- needs: GetRunCache -->\n```python\ndef test_here(fake_omics):\n    pass\n```\n\n"
+        "<!-- needs: NoSuchOperation -->\n```python\ndef test_not_here():\n    assert False\n```\n"
+    )
+
+    result, tests = _run_page(pytester, page, "needs")
+
+    assert tests == 1
+    result.assert_outcomes(passed=1)
 
 
 def test_blocks_are_found_inside_directives_and_marks_are_read() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import botocore.session
 import pytest
+from model_has import OPERATIONS, members, needs_member, needs_versions
 
 from pytest_omics_cache import FakeOmics
 
@@ -52,15 +53,16 @@ def test_create_answers_the_models_members_and_starts_creating(
 
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     answer = _answer(created, "CreateWorkflow")
-    assert set(answer) == {"arn", "id", "status", "tags", "uuid"}
+    assert set(answer) == {"arn", "id", "status", "tags", "uuid"} & members("CreateWorkflow")
     assert re.fullmatch(r"[0-9]{7}", answer["id"])
     assert answer["arn"] == f"arn:aws:omics:us-east-1:123456789012:workflow/{answer['id']}"
     assert (answer["status"], answer["tags"]) == ("CREATING", {"team": "germline"})
-    assert UUID.fullmatch(answer["uuid"])
+    assert "uuid" not in answer or UUID.fullmatch(answer["uuid"])
     # The blob is recorded as it travelled: base64 text.
     assert fake_omics.get_call("CreateWorkflow").params["definitionZip"] == "emlw"
 
 
+@needs_member("GetWorkflow", "storageType")
 def test_get_reflects_the_create_and_is_active_from_the_second_read(
     fake_omics: FakeOmics, omics: Any
 ) -> None:
@@ -233,6 +235,7 @@ def test_delete_removes_it_and_runs_do_not_hold_it(fake_omics: FakeOmics, omics:
     assert raised.value.response["Error"]["Message"] == f"Workflow {seeded['id']} not found"
 
 
+@needs_versions
 def test_delete_refuses_a_workflow_being_created_or_with_versions(
     fake_omics: FakeOmics, omics: Any
 ) -> None:
@@ -314,6 +317,7 @@ def test_the_account_cannot_change_a_ready2run_workflow(
 # --- tags ---------------------------------------------------------------------------------------
 
 
+@needs_versions
 def test_tags_of_workflows_and_their_nested_version_arns(fake_omics: FakeOmics, omics: Any) -> None:
     workflow = fake_omics.add_workflow(id="1234", tags={"team": "germline"})
     version = fake_omics.add_workflow_version(workflowId="1234", versionName="v1")
@@ -337,6 +341,7 @@ def test_tags_of_workflows_and_their_nested_version_arns(fake_omics: FakeOmics, 
 # --- seeding ------------------------------------------------------------------------------------
 
 
+@needs_member("GetWorkflow", "storageType")
 def test_add_workflow_with_no_arguments(fake_omics: FakeOmics, omics: Any) -> None:
     seeded = fake_omics.add_workflow()
 
@@ -367,10 +372,12 @@ def test_add_workflow_with_no_arguments(fake_omics: FakeOmics, omics: Any) -> No
             "add_workflow: a workflow with id='1234' is already seeded in account 123456789012,"
             " region us-east-1; give each its own id (or omit id)",
         ),
-        (
+        pytest.param(
             lambda fake: fake.add_workflow_version(workflowId="7654321", versionName="v1"),
             "add_workflow_version: workflowId='7654321' names no workflow of account"
             " 123456789012, region us-east-1; seed it first with add_workflow(...)",
+            marks=needs_versions,
+            id="no-workflow",
         ),
     ],
     ids=["bad-enum", "deleted", "duplicate", "no-workflow"],
@@ -382,3 +389,17 @@ def test_a_bad_seed_is_a_value_error_at_its_line(
         seed(fake_omics)
 
     assert str(raised.value).startswith(message)
+
+
+@pytest.mark.skipif("GetWorkflowVersion" in OPERATIONS, reason="this botocore has versions")
+def test_without_versions_in_the_model_a_version_seed_says_so(fake_omics: FakeOmics) -> None:
+    fake_omics.add_workflow(id="1234")
+
+    with pytest.raises(ValueError, match=r"^add_workflow_version: ") as raised:
+        fake_omics.add_workflow_version(workflowId="1234", versionName="v1")
+
+    assert str(raised.value) == (
+        "add_workflow_version: this botocore's omics model has no workflow versions (no"
+        " GetWorkflowVersion operation); upgrade botocore to seed and serve them"
+    )
+    assert fake_omics.workflow_versions() == []

@@ -14,6 +14,7 @@ from pytest_omics_cache._core.handlers import Caller
 from pytest_omics_cache._core.tag_quota import check_seed_tags
 from pytest_omics_cache._resources.workflow_versions.handlers import lookup
 from pytest_omics_cache._resources.workflow_versions.store import VersionStore, key, new_version
+from pytest_omics_cache._wire import model as _model
 
 if TYPE_CHECKING:
     from pytest_omics_cache._core.handlers import Backend
@@ -65,6 +66,12 @@ class WorkflowVersionsApi:
         ``region`` and ``account`` (default: the fake's) say where the workflow is held.
         """
         __tracebackhide__ = True
+        if "GetWorkflowVersion" not in _model.operation_names():
+            # Older botocores' models have no versions: nothing could read one back.
+            raise ValueError(
+                "add_workflow_version: this botocore's omics model has no workflow versions"
+                " (no GetWorkflowVersion operation); upgrade botocore to seed and serve them"
+            )
         caller = _arguments.where("add_workflow_version", self._options, region, account)
         given = {
             "workflowId": workflowId,

@@ -6,8 +6,8 @@ is ACTIVE from the read after the first (one step per read, as runs move), so th
 ``workflow_active`` waiter polls once and succeeds. READY2RUN workflows are the service's own:
 a test seeds them, the account lists, reads and runs them with ``type="READY2RUN"``, and cannot
 change or delete them. Runs name a workflow by ``workflowId`` and do not hold it: the user
-guide's DeleteWorkflow leaves ongoing runs alone; its versions must go first. Where AWS does not document a behaviour, the choice is in the docs
-(docs/explanation/choices.md).
+guide's DeleteWorkflow leaves ongoing runs alone; its versions must go first. Where AWS does
+not document a behaviour, the choice is in the docs (docs/explanation/choices.md).
 """
 
 from __future__ import annotations
