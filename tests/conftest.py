@@ -37,3 +37,14 @@ def make_client() -> OmicsFactory:
 def omics(make_client: OmicsFactory) -> Any:
     """A real botocore omics client in us-east-1, created before fake_omics when listed first."""
     return make_client()
+
+
+@pytest.fixture
+def run_workflow(request: pytest.FixtureRequest) -> None:
+    """Seeds workflow 1234 (an optional "sample" parameter), which the run tests of a module
+    with ``pytestmark = pytest.mark.usefixtures("run_workflow")`` start runs of: StartRun
+    refuses a workflow the account does not hold. Only in tests on the fixture; the others
+    make fakes of their own."""
+    if "fake_omics" in request.fixturenames:
+        fake = request.getfixturevalue("fake_omics")
+        fake.add_workflow(id="1234", parameterTemplate={"sample": {"optional": True}})

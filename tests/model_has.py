@@ -1,8 +1,11 @@
-"""Skips for tests of what only newer botocore omics models have: the suite also runs on the
-oldest botocore the package supports (``python3 dev.py compat``), whose model has no workflow
-versions and fewer workflow members."""
+"""What this botocore's omics model has: the members of an operation's answer, and skips for
+tests of what only newer models have (the suite also runs on the oldest botocore the package
+supports, ``python3 dev.py compat``, whose model has no workflow versions and fewer workflow
+members)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import botocore.session
 import pytest
@@ -21,6 +24,14 @@ def members(operation: str) -> frozenset[str]:
     """The members of ``operation``'s output in this botocore's model."""
     output = MODEL.operation_model(operation).output_shape
     return frozenset(output.members) if output is not None else frozenset()
+
+
+def model_answer(response: dict[str, Any], operation: str) -> dict[str, Any]:
+    """``response`` without ResponseMetadata, after checking it has only members of
+    ``operation``'s output in this botocore's model."""
+    answer = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    assert set(answer) <= members(operation), set(answer) - members(operation)
+    return answer
 
 
 def needs_member(operation: str, member: str) -> pytest.MarkDecorator:

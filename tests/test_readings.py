@@ -14,14 +14,7 @@ from pytest_omics_cache._wire.protocol import WireRequest
 
 ROLE = "arn:aws:iam::123456789012:role/omics-runs"
 
-
-@pytest.fixture(autouse=True)
-def _workflow(request: pytest.FixtureRequest) -> None:
-    """The workflow the runs here start from (StartRun refuses one the account does not hold),
-    in the tests on the fixture; the others make fakes of their own."""
-    if "fake_omics" in request.fixturenames:
-        fake: FakeOmics = request.getfixturevalue("fake_omics")
-        fake.add_workflow(id="1234", parameterTemplate={"sample": {"optional": True}})
+pytestmark = pytest.mark.usefixtures("run_workflow")  # the workflow their runs start from
 
 
 def _start(omics: Any, **extra: Any) -> dict[str, Any]:

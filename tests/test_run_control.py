@@ -16,11 +16,7 @@ from pytest_omics_cache import FakeOmics
 ROLE = "arn:aws:iam::123456789012:role/omics-runs"
 UUID_FOLDER = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/"
 
-
-@pytest.fixture(autouse=True)
-def _workflow(fake_omics: FakeOmics) -> None:
-    """The workflow the runs here start from: StartRun refuses one the account does not hold."""
-    fake_omics.add_workflow(id="1234", parameterTemplate={"sample": {"optional": True}})
+pytestmark = pytest.mark.usefixtures("run_workflow")  # the workflow their runs start from
 
 
 def _start(omics: Any, **extra: Any) -> str:

@@ -15,11 +15,7 @@ from pytest_omics_cache._resources.runs.store import run_arn
 
 ROLE = "arn:aws:iam::123456789012:role/omics-runs"
 
-
-@pytest.fixture(autouse=True)
-def _workflow(fake_omics: FakeOmics) -> None:
-    """The workflow the runs here start from: StartRun refuses one the account does not hold."""
-    fake_omics.add_workflow(id="1234", parameterTemplate={"sample": {"optional": True}})
+pytestmark = pytest.mark.usefixtures("run_workflow")  # the workflow their runs start from
 
 
 def _start(omics: Any, **extra: Any) -> dict[str, Any]:

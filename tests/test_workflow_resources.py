@@ -8,33 +8,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import botocore.session
 import pytest
-from model_has import OPERATIONS, members, needs_member, needs_versions
+from model_has import MODEL, OPERATIONS, members, model_answer, needs_member, needs_versions
 
 from pytest_omics_cache import FakeOmics
 
-MODEL = botocore.session.get_session().get_service_model("omics")
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 TEMPLATE = {"reads": {"description": "BAM", "optional": False}, "sample": {"optional": True}}
 
 
-def _members(operation: str) -> set[str]:
-    output = MODEL.operation_model(operation).output_shape
-    return set(output.members) if output is not None else set()
-
-
-def _answer(response: dict[str, Any], operation: str) -> dict[str, Any]:
-    """``response`` without ResponseMetadata, after checking it has only the model's members."""
-    answer = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    assert set(answer) <= _members(operation), set(answer) - _members(operation)
-    return answer
-
-
 def _create(omics: Any, **extra: Any) -> dict[str, Any]:
     arguments = {"name": "wgs", "definitionUri": "s3://team-workflows/wgs/main.wdl"}
-    return _answer(omics.create_workflow(**{**arguments, **extra}), "CreateWorkflow")
+    return model_answer(omics.create_workflow(**{**arguments, **extra}), "CreateWorkflow")
 
 
 # --- workflows ----------------------------------------------------------------------------------
@@ -52,7 +38,7 @@ def test_create_answers_the_models_members_and_starts_creating(
     )
 
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
-    answer = _answer(created, "CreateWorkflow")
+    answer = model_answer(created, "CreateWorkflow")
     assert set(answer) == {"arn", "id", "status", "tags", "uuid"} & members("CreateWorkflow")
     assert re.fullmatch(r"[0-9]{7}", answer["id"])
     assert answer["arn"] == f"arn:aws:omics:us-east-1:123456789012:workflow/{answer['id']}"
@@ -68,8 +54,8 @@ def test_get_reflects_the_create_and_is_active_from_the_second_read(
 ) -> None:
     created = _create(omics, parameterTemplate=TEMPLATE, storageType="DYNAMIC", main="main.wdl")
 
-    first = _answer(omics.get_workflow(id=created["id"]), "GetWorkflow")
-    second = _answer(omics.get_workflow(id=created["id"]), "GetWorkflow")
+    first = model_answer(omics.get_workflow(id=created["id"]), "GetWorkflow")
+    second = model_answer(omics.get_workflow(id=created["id"]), "GetWorkflow")
 
     assert (first["status"], second["status"]) == ("CREATING", "ACTIVE")
     assert {k: second[k] for k in ("id", "arn", "uuid", "tags")} == {
@@ -281,7 +267,7 @@ def test_ready2run_workflows_are_read_and_listed_only_as_such(
 ) -> None:
     seeded = fake_omics.add_workflow(id="9500764", type="READY2RUN", name="GATK-BP")
 
-    got = _answer(omics.get_workflow(id="9500764", type="READY2RUN"), "GetWorkflow")
+    got = model_answer(omics.get_workflow(id="9500764", type="READY2RUN"), "GetWorkflow")
     listed = omics.list_workflows(type="READY2RUN")["items"]
 
     assert seeded["arn"] == "arn:aws:omics:us-east-1::workflow/9500764"  # no account in it
@@ -352,7 +338,7 @@ def test_add_workflow_with_no_arguments(fake_omics: FakeOmics, omics: Any) -> No
         "storageType": "STATIC",
     }
     assert "parameterTemplate" not in seeded  # empty: its runs take no parameters
-    assert _answer(omics.get_workflow(id=seeded["id"]), "GetWorkflow") == seeded
+    assert model_answer(omics.get_workflow(id=seeded["id"]), "GetWorkflow") == seeded
 
 
 @pytest.mark.parametrize(

@@ -5,31 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import botocore.session
 import pytest
-from model_has import OPERATIONS
+from model_has import model_answer, needs_versions
 
 from pytest_omics_cache import FakeOmics
 
-MODEL = botocore.session.get_session().get_service_model("omics")
 TEMPLATE = {"reads": {"description": "BAM", "optional": False}, "sample": {"optional": True}}
 
 
-pytestmark = pytest.mark.skipif(
-    "GetWorkflowVersion" not in OPERATIONS, reason="workflow versions are newer than this botocore"
-)
-
-
-def _members(operation: str) -> set[str]:
-    output = MODEL.operation_model(operation).output_shape
-    return set(output.members) if output is not None else set()
-
-
-def _answer(response: dict[str, Any], operation: str) -> dict[str, Any]:
-    """``response`` without ResponseMetadata, after checking it has only the model's members."""
-    answer = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    assert set(answer) <= _members(operation), set(answer) - _members(operation)
-    return answer
+pytestmark = needs_versions
 
 
 # --- versions -----------------------------------------------------------------------------------
@@ -49,7 +33,7 @@ def test_a_version_answers_its_members_and_takes_the_rest_from_its_workflow(
     )
 
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
-    answer = _answer(created, "CreateWorkflowVersion")
+    answer = model_answer(created, "CreateWorkflowVersion")
     assert answer == {
         "arn": "arn:aws:omics:us-east-1:123456789012:workflow/1234/version/v2",
         "workflowId": "1234",
@@ -58,7 +42,7 @@ def test_a_version_answers_its_members_and_takes_the_rest_from_its_workflow(
         "tags": {"stage": "beta"},
         "uuid": answer["uuid"],
     }
-    got = _answer(
+    got = model_answer(
         omics.get_workflow_version(workflowId="1234", versionName="v2"), "GetWorkflowVersion"
     )
     assert (got["engine"], got["parameterTemplate"], got["type"]) == (
