@@ -29,6 +29,9 @@ Why these two hooks (see botocore's endpoint.py and signers.py):
 * Make each omics client created meanwhile refuse to send once the fake has stopped: it holds the
   fake's credentials, and nothing may send those (or anything) to AWS.
 
+* Write botocore's User-Agent components through a cache of their answers (``user_agent``): the
+  same header text, for about a tenth of botocore's cost per call less.
+
 All are attributes swapped while a fake is active and put back exactly afterwards (by
 ``activation``, all or nothing); the process environment is never touched.
 """
@@ -56,6 +59,7 @@ from botocore.signers import RequestSigner
 from pytest_omics_cache._core.errors import UnservedRequestError
 from pytest_omics_cache._service import InjectedFault, OmicsService
 from pytest_omics_cache._transports import signing as _signing
+from pytest_omics_cache._transports import user_agent as _user_agent
 from pytest_omics_cache._transports.botocore_wire import Body, wire_request
 from pytest_omics_cache._wire.protocol import WireResponse
 
@@ -306,4 +310,4 @@ def patches(
         found.append(
             (botocore.waiter, "time", _TimeWithoutSleep(skip_sleeps_for.waiter_delays.append))
         )
-    return found + quotas.patches()
+    return found + _user_agent.patches() + quotas.patches()
