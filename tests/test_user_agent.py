@@ -88,4 +88,19 @@ def test_nothing_is_swapped_on_a_botocore_without_the_function(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delattr(botocore.useragent, user_agent.NAME)
-    assert user_agent.patches() == []
+    assert user_agent.patches() == ()
+
+
+class _Unhashable:
+    __hash__ = None  # type: ignore[assignment]
+
+    def __call__(self, raw_str: str, allow_hash: bool = False) -> str:
+        return raw_str
+
+
+def test_an_unhashable_stand_in_is_left_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in = _Unhashable()
+    monkeypatch.setattr(botocore.useragent, user_agent.NAME, stand_in)
+    assert user_agent.patches() == ()
+    with mock_omics():
+        assert botocore.useragent.sanitize_user_agent_string_component is stand_in

@@ -310,4 +310,6 @@ def patches(
         found.append(
             (botocore.waiter, "time", _TimeWithoutSleep(skip_sleeps_for.waiter_delays.append))
         )
-    return found + _user_agent.patches() + quotas.patches()
+    found.extend(_user_agent.patches())
+    found.extend(quotas.patches())
+    return found
