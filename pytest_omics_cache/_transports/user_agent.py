@@ -36,22 +36,28 @@ def _cached(sanitize: Callable[..., str]) -> Callable[..., str]:
     return functools.lru_cache(maxsize=KEPT)(sanitize)
 
 
+#: The function last found in place, and the swap worked out for it: every test's fake starts
+#: with this swap, so finding it is paid per activation (bench/baseline.py counts it).
+_found: object = None
+_swap: tuple[tuple[object, str, object], ...] = ()
+
+
 def patches() -> tuple[tuple[object, str, object], ...]:
     """The swap of botocore's sanitizer for its cached self, where this botocore has one."""
+    global _found, _swap
     sanitize = vars(botocore.useragent).get(NAME)
-    try:
-        return _swaps(sanitize)
-    except TypeError:  # an unhashable stand-in put there by someone else: left alone
-        return ()
+    if sanitize is not _found:
+        _swap, _found = _swap_for(sanitize), sanitize
+    return _swap
 
 
-@functools.cache
-def _swaps(sanitize: Any) -> tuple[tuple[object, str, object], ...]:
-    # Worked out once per function found in place: every test's fake starts with this swap, so
-    # its cost is paid per activation (bench/baseline.py counts it).
+def _swap_for(sanitize: Any) -> tuple[tuple[object, str, object], ...]:
     if sanitize is None or not callable(sanitize):
         return ()
     wrapped = getattr(sanitize, "__wrapped__", None)
-    if wrapped is not None and _cached(wrapped) is sanitize:
-        return ()  # already ours (a fake started while another's swap was left in place)
-    return ((botocore.useragent, NAME, _cached(sanitize)),)
+    try:
+        if wrapped is not None and _cached(wrapped) is sanitize:
+            return ()  # already ours (a fake started while another's swap was left in place)
+        return ((botocore.useragent, NAME, _cached(sanitize)),)
+    except TypeError:  # an unhashable stand-in put there by someone else: left alone
+        return ()
