@@ -36,13 +36,16 @@ def _cached(sanitize: Callable[..., str]) -> Callable[..., str]:
     return functools.lru_cache(maxsize=KEPT)(sanitize)
 
 
+#: (owner, attribute, replacement) for each swap: none, or botocore's sanitizer's.
+Swaps = tuple[tuple[object, str, object], ...]
+
 #: The function last found in place, and the swap worked out for it: every test's fake starts
 #: with this swap, so finding it is paid per activation (bench/baseline.py counts it).
 _found: object = None
-_swap: tuple[tuple[object, str, object], ...] = ()
+_swap: Swaps = ()
 
 
-def patches() -> tuple[tuple[object, str, object], ...]:
+def patches() -> Swaps:
     """The swap of botocore's sanitizer for its cached self, where this botocore has one."""
     global _found, _swap
     sanitize = vars(botocore.useragent).get(NAME)
@@ -51,7 +54,7 @@ def patches() -> tuple[tuple[object, str, object], ...]:
     return _swap
 
 
-def _swap_for(sanitize: Any) -> tuple[tuple[object, str, object], ...]:
+def _swap_for(sanitize: Any) -> Swaps:
     if sanitize is None or not callable(sanitize):
         return ()
     wrapped = getattr(sanitize, "__wrapped__", None)
